@@ -1,0 +1,530 @@
+import { BrokenExecutorError, ExecutorShutdownError, QueueFullError, TaskTimeoutError } from './errors.js';
+import { Emitter, type ExecutorEvents, type ExecutorStats } from './events.js';
+import { Future } from './future.js';
+import { MapIterator, type MapOptions } from './map.js';
+import { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
+import { Deque } from './queue.js';
+import { checkTask, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
+import { checkSignal, formatMs, noop, onAbort } from './timing.js';
+
+/** Options for one call: `executor.submitWith(options, task, ...args)`. */
+export interface SubmitOptions {
+  /**
+   * Aborts this task: while it waits, its future is cancelled; while it runs, its future
+   * rejects with `signal.reason` at once and the task is stopped (the async backend hands
+   * the signal to the task; thread and process backends stop the worker and start a new one).
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Per-task time limit in milliseconds, counted from when the task starts running. When it
+   * passes, the future rejects with `TaskTimeoutError` and the task is stopped like an abort.
+   * @default the executor's `taskTimeout`
+   */
+  readonly timeout?: number | undefined;
+  /**
+   * Objects to move rather than copy to the worker (ArrayBuffers, MessagePorts). Ignored by
+   * in-process executors.
+   */
+  readonly transfer?: readonly unknown[] | undefined;
+}
+
+/** Options of {@link Executor.shutdown}, as in Python. */
+export interface ShutdownOptions {
+  /**
+   * Resolve only when every submitted task has settled and resources are released.
+   * @default true
+   */
+  readonly wait?: boolean | undefined;
+  /**
+   * Cancel every task that has not started yet. Running tasks finish.
+   * @default false
+   */
+  readonly cancelFutures?: boolean | undefined;
+}
+
+/** What a backend can and cannot do; `@futures/test-suite` reads it to pick its tests. */
+export interface ExecutorCapabilities {
+  /** Plain functions can be submitted (in-process backends), not only task references. */
+  readonly plainFunctions: boolean;
+  /**
+   * How a running task is stopped on abort or timeout: `'cooperative'` hands it an
+   * `AbortSignal` that it must watch; `'forced'` stops the worker running it.
+   */
+  readonly stopRunning: 'cooperative' | 'forced';
+  /**
+   * Arguments, results and errors are the very same objects (in-process), rather than copies
+   * made with the structured clone algorithm.
+   */
+  readonly sameObjects: boolean;
+}
+
+/** Settings a backend passes to the {@link Executor} constructor. */
+export interface ExecutorConfig {
+  /** The class name used in messages, e.g. `'AsyncExecutor'`. */
+  readonly name: string;
+  /** The validated concurrency bound. */
+  readonly maxWorkers: number;
+  /** The validated queue bound (`Infinity` for none). */
+  readonly maxQueue: number;
+  /** The validated default per-task timeout in ms (`undefined` for none). */
+  readonly taskTimeout: number | undefined;
+}
+
+/** Options every backend accepts; backends extend this interface. */
+export interface BaseExecutorOptions {
+  /**
+   * How many tasks run at once: Python's `max_workers`.
+   */
+  readonly maxWorkers?: number | undefined;
+  /**
+   * How many tasks may wait for a worker. When the queue is full, `submit` throws
+   * `QueueFullError` (nothing is queued) and `map` waits for room.
+   * @default Infinity
+   */
+  readonly maxQueue?: number | undefined;
+  /**
+   * Default per-task time limit in milliseconds, counted from when a task starts.
+   * @default undefined (no limit)
+   */
+  readonly taskTimeout?: number | undefined;
+}
+
+/** Checks the options every backend shares; backends call it from their constructors. */
+export function baseConfig(
+  name: string,
+  options: BaseExecutorOptions | undefined,
+  defaults: { readonly maxWorkers: number },
+  extraKeys: readonly string[] = [],
+): ExecutorConfig & { readonly options: Partial<BaseExecutorOptions> } {
+  const opts = optionsObject(`new ${name}()`, options);
+  rejectUnknownOptions(`new ${name}()`, opts, ['maxWorkers', 'maxQueue', 'taskTimeout', ...extraKeys]);
+  return {
+    name,
+    maxWorkers: integerOption('maxWorkers', opts.maxWorkers, defaults.maxWorkers),
+    maxQueue: limitOption('maxQueue', opts.maxQueue, Infinity, 0),
+    taskTimeout: durationOption('taskTimeout', opts.taskTimeout),
+    options: opts,
+  };
+}
+
+/** A task handed to a backend's {@link Executor.runTask}. */
+export interface RunningTask {
+  /** The task (a reference, or a function on in-process backends). */
+  readonly task: Task;
+  /** Its arguments. */
+  readonly args: readonly unknown[];
+  /** Aborted when the task must stop (abort, timeout); its `reason` says why. */
+  readonly signal: AbortSignal;
+  /** The context to call the task function with (`this` inside the task). */
+  readonly context: TaskContext;
+  /** Objects to transfer rather than copy. */
+  readonly transfer: readonly unknown[] | undefined;
+  /** The future the task settles; backends normally leave it to the executor. */
+  readonly future: Future;
+}
+
+/** The future an executor hands out; it tells its executor when it is cancelled while queued. */
+class QueuedFuture<T> extends Future<T> {
+  /** Set while the task waits in the queue. */
+  item: WorkItem | undefined;
+
+  override cancel(): boolean {
+    const wasPending = this.state === 'pending';
+    const cancelled = super.cancel();
+    if (wasPending && cancelled && this.item !== undefined) this.item.onCancel(this.item);
+    return cancelled;
+  }
+}
+
+/** What `this` is inside a task function. */
+class Context implements TaskContext {
+  readonly #item: WorkItem;
+  constructor(item: WorkItem) {
+    this.#item = item;
+  }
+  get signal(): AbortSignal {
+    return this.#item.signal;
+  }
+}
+
+/** Executor-internal record of one submitted task. */
+class WorkItem implements RunningTask {
+  readonly future: QueuedFuture<unknown>;
+  #controller: AbortController | undefined;
+  removeAbort: () => void = noop;
+  clearTimer: () => void = noop;
+
+  constructor(
+    readonly onCancel: (item: WorkItem) => void,
+    readonly task: Task,
+    readonly args: readonly unknown[],
+    readonly userSignal: AbortSignal | undefined,
+    readonly timeout: number | undefined,
+    readonly transfer: readonly unknown[] | undefined,
+  ) {
+    this.future = new QueuedFuture({ name: taskName(task) });
+    this.future.item = this;
+  }
+
+  /** The signal handed to the task; created on first use so that quick tasks allocate none. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.userSignal?.aborted) this.#controller.abort(this.userSignal.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  get context(): TaskContext {
+    return new Context(this);
+  }
+
+  abort(reason: unknown): void {
+    if (this.#controller === undefined) this.#controller = new AbortController();
+    this.#controller.abort(reason);
+  }
+}
+
+/**
+ * The base class of every executor: it owns the queue, the concurrency bound, cancellation,
+ * per-task timeouts and aborts, counters and events, `map`, and shutdown. A backend supplies
+ * {@link Executor.runTask} (and, if it holds resources, {@link Executor.release}).
+ */
+export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncDisposable {
+  /** What this backend supports; read by `@futures/test-suite`. */
+  abstract readonly capabilities: ExecutorCapabilities;
+
+  /** How many tasks run at once. */
+  readonly maxWorkers: number;
+  /** How many tasks may wait for a worker (`Infinity`: unbounded). */
+  readonly maxQueue: number;
+
+  readonly #name: string;
+  readonly #taskTimeout: number | undefined;
+  readonly #queue = new Deque<WorkItem>();
+  #queued = 0;
+  #running = 0;
+  #submitted = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #pumpScheduled = false;
+  #pumping = false;
+  #shutdown = false;
+  #broken: BrokenExecutorError | undefined;
+  #closed: Promise<void> | undefined;
+  #idleWaiters: (() => void)[] = [];
+  #roomWaiters: { below: number; resolve: () => void }[] = [];
+
+  /** Backends pass the result of {@link baseConfig}. */
+  protected constructor(config: ExecutorConfig) {
+    super();
+    this.#name = config.name;
+    this.maxWorkers = config.maxWorkers;
+    this.maxQueue = config.maxQueue;
+    this.#taskTimeout = config.taskTimeout;
+  }
+
+  /**
+   * Runs one task and returns its result (or a promise of it). Called when a worker slot is
+   * free; the executor settles the future. `running.signal` aborts when the task must stop.
+   */
+  protected abstract runTask(running: RunningTask): unknown;
+
+  /** Releases the backend's resources once shutdown has drained every task. */
+  protected release(): Promise<void> | void {}
+
+  /** Live counters: submitted, queued, running, completed, failed, cancelled. */
+  get stats(): ExecutorStats {
+    return {
+      submitted: this.#submitted,
+      queued: this.#queued,
+      running: this.#running,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+    };
+  }
+
+  /** True once `shutdown()` was called. */
+  get isShutdown(): boolean {
+    return this.#shutdown;
+  }
+
+  /** True once the executor is broken: it accepts no more tasks. */
+  get isBroken(): boolean {
+    return this.#broken !== undefined;
+  }
+
+  /**
+   * Schedules `task(...args)` and returns its {@link Future}.
+   * Throws `ExecutorShutdownError` after shutdown, `BrokenExecutorError` when broken,
+   * `QueueFullError` when `maxQueue` tasks already wait, and `TypeError` for a bad task.
+   *
+   * @example
+   * const future = executor.submit(tasks.square, 7);
+   * await future; // 49
+   */
+  submit<T extends Task>(task: T, ...args: TaskArgs<T>): Future<TaskResult<T>> {
+    return this.#submit(task, args, undefined, undefined, undefined);
+  }
+
+  /**
+   * Like {@link Executor.submit}, with per-call options: an `AbortSignal`, a `timeout`, objects to `transfer`.
+   *
+   * @example
+   * const future = executor.submitWith({ signal: AbortSignal.timeout(5000) }, tasks.fetchPage, url);
+   */
+  submitWith<T extends Task>(options: SubmitOptions, task: T, ...args: TaskArgs<T>): Future<TaskResult<T>> {
+    const opts = optionsObject('submitWith', options);
+    rejectUnknownOptions('submitWith', opts, ['signal', 'timeout', 'transfer']);
+    if (opts.transfer !== undefined && !Array.isArray(opts.transfer)) throw new TypeError('transfer must be an array');
+    return this.#submit(task, args, checkSignal(opts.signal), durationOption('timeout', opts.timeout), opts.transfer);
+  }
+
+  /**
+   * Calls `task` on every item of `iterable` (sync or async) and yields the results in input
+   * order, as Python's `Executor.map`. Without `buffersize` every item is submitted at once;
+   * with it, at most `buffersize` items are in flight, so an endless input uses bounded memory.
+   * `timeout` (ms) is counted from this call. Stopping early (break, throw, timeout, a failed
+   * task) cancels every task that has not started.
+   *
+   * @example
+   * for await (const square of executor.map(tasks.square, [1, 2, 3])) console.log(square);
+   */
+  map<T extends Task>(task: T, iterable: Iterable<TaskArgs<T>[0]> | AsyncIterable<TaskArgs<T>[0]>, options?: MapOptions): AsyncIterableIterator<TaskResult<T>> {
+    checkTask(task, this.#taskCheck());
+    return new MapIterator(this.#mapSubmitter(task), iterable, (item) => [item], options, this.#name);
+  }
+
+  /**
+   * Like {@link Executor.map} for tasks of several arguments: each item is the argument list.
+   *
+   * @example
+   * for await (const sum of executor.starmap(tasks.add, [[1, 2], [3, 4]])) console.log(sum);
+   */
+  starmap<T extends Task>(task: T, iterable: Iterable<TaskArgs<T>> | AsyncIterable<TaskArgs<T>>, options?: MapOptions): AsyncIterableIterator<TaskResult<T>> {
+    checkTask(task, this.#taskCheck());
+    return new MapIterator(this.#mapSubmitter(task), iterable, (args) => {
+      if (!Array.isArray(args)) throw new TypeError(`starmap expects each item to be an array of arguments, got ${typeof args}`);
+      return args as unknown[];
+    }, options, this.#name);
+  }
+
+  /**
+   * Stops accepting tasks. With `cancelFutures`, tasks that have not started are cancelled.
+   * With `wait` (the default), resolves once every task has settled and the backend's resources
+   * are released. Calling it again is harmless.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    const opts = optionsObject('shutdown', options);
+    rejectUnknownOptions('shutdown', opts, ['wait', 'cancelFutures']);
+    this.#shutdown = true;
+    if (opts.cancelFutures === true) this.#cancelQueued();
+    if (this.#closed === undefined) {
+      this.#closed = this.onIdle()
+        .then(() => this.release())
+        .then(() => this.emit('shutdown'));
+      this.#closed.catch(noop); // reported to whoever awaits shutdown({ wait: true })
+    }
+    return opts.wait === false ? Promise.resolve() : this.#closed;
+  }
+
+  /** `await using executor = new SomeExecutor()` shuts it down (waiting) at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void> {
+    if (this.#queued === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Resolves when fewer than `size` tasks are queued (for backpressure with `maxQueue`). */
+  onQueueBelow(size: number): Promise<void> {
+    integerOption('size', size, 1);
+    if (this.#queued < size) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push({ below: size, resolve }));
+  }
+
+  /** `AsyncExecutor(maxWorkers=4, running=1, queued=3)`. */
+  override toString(): string {
+    return `${this.#name}(maxWorkers=${this.maxWorkers}, running=${this.#running}, queued=${this.#queued})`;
+  }
+
+  /**
+   * For backends: marks the executor broken (Python's semantics): every queued future fails with
+   * `error`, and `submit` throws it from now on.
+   */
+  protected markBroken(error: BrokenExecutorError): void {
+    if (this.#broken !== undefined) return;
+    this.#broken = error;
+    for (const item of this.#queue.drain()) {
+      if (item.future.setRunningOrNotifyCancel()) {
+        this.#queued--;
+        item.removeAbort();
+        this.#failed++;
+        item.future.setException(error);
+        this.#settled(item.future);
+      }
+    }
+    this.#checkIdle();
+  }
+
+  /** Called by a queued future when it is cancelled. */
+  readonly #cancelledWhileQueued = (item: WorkItem): void => {
+    item.removeAbort();
+    this.#queued--;
+    this.#cancelled++;
+    this.#settled(item.future);
+    this.#checkRoom();
+    this.#checkIdle();
+  };
+
+  #taskCheck(): { plainFunctions: boolean; executorName: string } {
+    return { plainFunctions: this.capabilities.plainFunctions, executorName: this.#name };
+  }
+
+  #mapSubmitter(task: Task) {
+    return {
+      submit: (args: unknown[], signal: AbortSignal | undefined) => this.#submit(task, args, signal, undefined, undefined),
+      waitForRoom: () => (this.#queued < this.maxQueue ? undefined : this.onQueueBelow(this.maxQueue)),
+    };
+  }
+
+  #submit(task: Task, args: readonly unknown[], signal: AbortSignal | undefined, timeout: number | undefined, transfer: readonly unknown[] | undefined): Future<any> {
+    if (this.#broken !== undefined) throw this.#broken;
+    if (this.#shutdown) throw new ExecutorShutdownError(`cannot schedule new futures after shutdown (${this.#name})`);
+    checkTask(task, this.#taskCheck());
+    if (this.#queued >= this.maxQueue) {
+      throw new QueueFullError(
+        `${this.#name} queue is full: ${this.#queued} tasks waiting (maxQueue=${this.maxQueue}), ${this.#running} running; ` +
+          `wait with onQueueBelow(), or use map(), which waits for room`,
+      );
+    }
+    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout ?? this.#taskTimeout, transfer);
+    this.#submitted++;
+    if (this.hasListeners('submitted')) this.emit('submitted', item.future);
+    if (signal?.aborted) {
+      item.future.cancel();
+      return item.future;
+    }
+    this.#queue.push(item);
+    this.#queued++;
+    if (signal !== undefined) item.removeAbort = onAbort(signal, () => this.#abort(item, signal.reason));
+    if (!this.#pumpScheduled) {
+      this.#pumpScheduled = true;
+      queueMicrotask(this.#pump);
+    }
+    return item.future;
+  }
+
+  /** Starts queued tasks while workers are free. */
+  #pump = (): void => {
+    this.#pumpScheduled = false;
+    if (this.#pumping) return; // tasks that finish synchronously return to the loop below
+    this.#pumping = true;
+    try {
+      while (this.#running < this.maxWorkers && this.#queue.length > 0) {
+        const item = this.#queue.shift() as WorkItem;
+        if (!item.future.setRunningOrNotifyCancel()) continue; // cancelled while queued: already counted
+        item.future.item = undefined;
+        this.#queued--;
+        this.#running++;
+        this.#start(item);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    this.#checkRoom();
+  };
+
+  #start(item: WorkItem): void {
+    if (this.hasListeners('started')) this.emit('started', item.future);
+    if (item.timeout !== undefined) {
+      const ms = item.timeout;
+      const timer = setTimeout(() => {
+        const error = new TaskTimeoutError(`task ${taskName(item.task)} (future #${item.future.id}) timed out after ${formatMs(ms)} and was stopped`, ms);
+        this.#abort(item, error);
+      }, ms);
+      item.clearTimer = () => clearTimeout(timer);
+    }
+    let result: unknown;
+    try {
+      result = this.runTask(item);
+    } catch (error) {
+      this.#finish(item, true, error);
+      return;
+    }
+    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(
+        (value) => this.#finish(item, false, value),
+        (error: unknown) => this.#finish(item, true, error),
+      );
+    } else {
+      this.#finish(item, false, result);
+    }
+  }
+
+  /** Aborts a task: cancels it if queued; if running, rejects its future now and signals the task. */
+  #abort(item: WorkItem, reason: unknown): void {
+    const future = item.future;
+    if (future.state === 'pending') {
+      future.cancel();
+      return;
+    }
+    if (future.state !== 'running') return;
+    item.removeAbort();
+    item.clearTimer();
+    this.#failed++;
+    future.setException(reason);
+    this.#settled(future);
+    item.abort(reason);
+  }
+
+  /** The task's promise settled: free the slot, settle the future unless an abort did already. */
+  #finish(item: WorkItem, failed: boolean, value: unknown): void {
+    this.#running--;
+    const future = item.future;
+    if (!future.done()) {
+      item.removeAbort();
+      item.clearTimer();
+      if (failed) {
+        this.#failed++;
+        future.setException(value);
+      } else {
+        this.#completed++;
+        future.setResult(value);
+      }
+      this.#settled(future);
+    }
+    if (this.#queue.length > 0) this.#pump();
+    this.#checkIdle();
+  }
+
+  #settled(future: Future): void {
+    if (this.hasListeners('settled')) this.emit('settled', future);
+  }
+
+  #cancelQueued(): void {
+    for (const item of this.#queue.drain()) item.future.cancel();
+  }
+
+  #checkIdle(): void {
+    if (this.#queued !== 0 || this.#running !== 0) return;
+    if (this.hasListeners('idle')) this.emit('idle');
+    if (this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #checkRoom(): void {
+    if (this.#roomWaiters.length === 0) return;
+    const ready = this.#roomWaiters.filter((waiter) => this.#queued < waiter.below);
+    if (ready.length === 0) return;
+    this.#roomWaiters = this.#roomWaiters.filter((waiter) => this.#queued >= waiter.below);
+    for (const waiter of ready) waiter.resolve();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * @futures/core: Python's `concurrent.futures` for Node.js. `Future`, the `Executor` base
+ * class that backends extend, `wait`, `asCompleted`, the error classes and task references.
+ * No runtime dependencies.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  BrokenExecutorError,
+  CancelledError,
+  ExecutorShutdownError,
+  FuturesError,
+  InvalidStateError,
+  QueueFullError,
+  TaskTimeoutError,
+  TimeoutError,
+  WorkerCrashedError,
+  isFuturesError,
+  type FuturesErrorCode,
+  type FuturesErrorOptions,
+} from './errors.js';
+export { Future, type FutureOptions, type FutureState, type FutureWaitOptions } from './future.js';
+export {
+  Executor,
+  baseConfig,
+  type BaseExecutorOptions,
+  type ExecutorCapabilities,
+  type ExecutorConfig,
+  type RunningTask,
+  type ShutdownOptions,
+  type SubmitOptions,
+} from './executor.js';
+export type { ExecutorEvents, ExecutorStats } from './events.js';
+export type { MapOptions } from './map.js';
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  asCompleted,
+  wait,
+  type AsCompletedOptions,
+  type ReturnWhen,
+  type WaitOptions,
+  type WaitResult,
+} from './wait.js';
+export {
+  defineTasks,
+  isTaskRef,
+  resolveTaskRef,
+  taskName,
+  taskRef,
+  type Task,
+  type TaskArgs,
+  type TaskContext,
+  type TaskFunction,
+  type TaskRef,
+  type TaskRefs,
+  type TaskResult,
+} from './task.js';
+export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
