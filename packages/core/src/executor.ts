@@ -266,7 +266,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
    * await future; // 49
    */
   submit<T extends Task>(task: T, ...args: TaskArgs<T>): Future<TaskResult<T>> {
-    return this.#submit(task, args, undefined, undefined, undefined);
+    return this.#submit(task, args, undefined, this.#taskTimeout, undefined);
   }
 
   /**
@@ -279,7 +279,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     const opts = optionsObject('submitWith', options);
     rejectUnknownOptions('submitWith', opts, ['signal', 'timeout', 'transfer']);
     if (opts.transfer !== undefined && !Array.isArray(opts.transfer)) throw new TypeError('transfer must be an array');
-    return this.#submit(task, args, checkSignal(opts.signal), durationOption('timeout', opts.timeout), opts.transfer);
+    const timeout = opts.timeout === undefined ? this.#taskTimeout : durationOption('timeout', opts.timeout);
+    return this.#submit(task, args, checkSignal(opts.signal), timeout, opts.transfer);
   }
 
   /**
@@ -293,6 +294,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
    * for await (const square of executor.map(tasks.square, [1, 2, 3])) console.log(square);
    */
   map<T extends Task>(task: T, iterable: Iterable<TaskArgs<T>[0]> | AsyncIterable<TaskArgs<T>[0]>, options?: MapOptions): AsyncIterableIterator<TaskResult<T>> {
+    this.#checkAccepting();
     checkTask(task, this.#taskCheck());
     return new MapIterator(this.#mapSubmitter(task), iterable, (item) => [item], options, this.#name);
   }
@@ -304,6 +306,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
    * for await (const sum of executor.starmap(tasks.add, [[1, 2], [3, 4]])) console.log(sum);
    */
   starmap<T extends Task>(task: T, iterable: Iterable<TaskArgs<T>> | AsyncIterable<TaskArgs<T>>, options?: MapOptions): AsyncIterableIterator<TaskResult<T>> {
+    this.#checkAccepting();
     checkTask(task, this.#taskCheck());
     return new MapIterator(this.#mapSubmitter(task), iterable, (args) => {
       if (!Array.isArray(args)) throw new TypeError(`starmap expects each item to be an array of arguments, got ${typeof args}`);
@@ -341,10 +344,13 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Resolves when fewer than `size` tasks are queued (for backpressure with `maxQueue`). */
+  /**
+   * Resolves when fewer than `size` tasks wait for a worker (tasks about to take a free worker
+   * do not count): for backpressure with `maxQueue`.
+   */
   onQueueBelow(size: number): Promise<void> {
-    integerOption('size', size, 1);
-    if (this.#queued < size) return Promise.resolve();
+    integerOption('size', size, 1, 0);
+    if (this.#waiting() < size) return Promise.resolve();
     return new Promise((resolve) => this.#roomWaiters.push({ below: size, resolve }));
   }
 
@@ -369,6 +375,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
         this.#settled(item.future);
       }
     }
+    this.#checkRoom();
     this.#checkIdle();
   }
 
@@ -382,32 +389,40 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.#checkIdle();
   };
 
+  /** Throws when the executor is broken or shut down. */
+  #checkAccepting(): void {
+    if (this.#broken !== undefined) throw this.#broken;
+    if (this.#shutdown) throw new ExecutorShutdownError(`cannot schedule new futures after shutdown (${this.#name})`);
+  }
+
   #taskCheck(): { plainFunctions: boolean; executorName: string } {
     return { plainFunctions: this.capabilities.plainFunctions, executorName: this.#name };
   }
 
   #mapSubmitter(task: Task) {
     return {
-      submit: (args: unknown[], signal: AbortSignal | undefined) => this.#submit(task, args, signal, undefined, undefined),
-      waitForRoom: () => (this.#queued < this.maxQueue ? undefined : this.onQueueBelow(this.maxQueue)),
+      submit: (args: unknown[], signal: AbortSignal | undefined) => this.#submit(task, args, signal, this.#taskTimeout, undefined),
+      waitForRoom: () => (this.#waiting() < this.maxQueue ? undefined : this.onQueueBelow(this.maxQueue)),
     };
   }
 
   #submit(task: Task, args: readonly unknown[], signal: AbortSignal | undefined, timeout: number | undefined, transfer: readonly unknown[] | undefined): Future<any> {
-    if (this.#broken !== undefined) throw this.#broken;
-    if (this.#shutdown) throw new ExecutorShutdownError(`cannot schedule new futures after shutdown (${this.#name})`);
+    this.#checkAccepting();
     checkTask(task, this.#taskCheck());
-    if (this.#queued >= this.maxQueue) {
+    if (this.#waiting() >= this.maxQueue) {
       throw new QueueFullError(
-        `${this.#name} queue is full: ${this.#queued} tasks waiting (maxQueue=${this.maxQueue}), ${this.#running} running; ` +
+        `${this.#name} queue is full: ${Math.max(0, this.#waiting())} tasks waiting (maxQueue=${this.maxQueue}), ${this.#running} running; ` +
           `wait with onQueueBelow(), or use map(), which waits for room`,
       );
     }
-    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout ?? this.#taskTimeout, transfer);
+    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer);
     this.#submitted++;
     if (this.hasListeners('submitted')) this.emit('submitted', item.future);
     if (signal?.aborted) {
+      item.future.item = undefined; // never queued: nothing to take out of the queue counts
       item.future.cancel();
+      this.#cancelled++;
+      this.#settled(item.future);
       return item.future;
     }
     this.#queue.push(item);
@@ -500,6 +515,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       this.#settled(future);
     }
     if (this.#queue.length > 0) this.#pump();
+    else this.#checkRoom();
     this.#checkIdle();
   }
 
@@ -520,11 +536,17 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     for (const resolve of waiters) resolve();
   }
 
+  /** Queued tasks that will not find a free worker (negative while workers are free). */
+  #waiting(): number {
+    return this.#queued - (this.maxWorkers - this.#running);
+  }
+
   #checkRoom(): void {
     if (this.#roomWaiters.length === 0) return;
-    const ready = this.#roomWaiters.filter((waiter) => this.#queued < waiter.below);
+    const waiting = this.#waiting();
+    const ready = this.#roomWaiters.filter((waiter) => waiting < waiter.below);
     if (ready.length === 0) return;
-    this.#roomWaiters = this.#roomWaiters.filter((waiter) => this.#queued >= waiter.below);
+    this.#roomWaiters = this.#roomWaiters.filter((waiter) => waiting >= waiter.below);
     for (const waiter of ready) waiter.resolve();
   }
 }

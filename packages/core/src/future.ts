@@ -1,6 +1,6 @@
 import { CancelledError, InvalidStateError } from './errors.js';
-import { durationOption } from './options.js';
-import { checkSignal, onAbort, startTimer, waitTimedOut } from './timing.js';
+import { durationOption, optionsObject, rejectUnknownOptions } from './options.js';
+import { checkSignal, noop, onAbort, startTimer, waitTimedOut } from './timing.js';
 
 /** The four states of a {@link Future}, as in Python. */
 export type FutureState = 'pending' | 'running' | 'cancelled' | 'finished';
@@ -58,7 +58,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #value: T | undefined = undefined;
   #error: unknown = undefined;
   #failed = false;
-  #listeners: Listener<T>[] | undefined = undefined;
+  // `any`, not T: a listener list typed with T would make Future<number> unassignable to Future<unknown>.
+  #listeners: Listener<any>[] | undefined = undefined;
   #promise: Promise<T> | undefined = undefined;
 
   /** Creates a pending future. Executors do this; user code rarely needs to. */
@@ -106,7 +107,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   result(options?: FutureWaitOptions): Promise<T> {
     if (this.done() && options === undefined) return this.#settledPromise();
-    return this.#waitDone(options).then(() => this.#settledPromise());
+    return this.#waitDone(options, 'result').then(() => this.#settledPromise());
   }
 
   /**
@@ -114,7 +115,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * `TimeoutError` / `signal.reason` like {@link Future.result}.
    */
   exception(options?: FutureWaitOptions): Promise<unknown> {
-    return this.#waitDone(options).then(() => {
+    return this.#waitDone(options, 'exception').then(() => {
       if (this.#state === 'cancelled') throw this.#cancelledError();
       return this.#failed ? this.#error : undefined;
     });
@@ -131,7 +132,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
       try {
         fn(future);
       } catch (error) {
-        Future.reportCallbackError(error, future as Future<unknown>);
+        try {
+          Future.reportCallbackError(error, future as Future<unknown>);
+        } catch {
+          // a failing reporter must not stop the other callbacks or the executor
+        }
       }
     };
     if (this.done()) callback(this);
@@ -171,7 +176,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#promise ??= this.done() ? this.#settledPromise() : this.#waitDone(undefined).then(() => this.#settledPromise());
+    this.#promise ??= this.done() ? this.#settledPromise() : this.#waitDone(undefined, 'then').then(() => this.#settledPromise());
     return this.#promise.then(onfulfilled, onrejected);
   }
 
@@ -197,7 +202,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     listeners.push(listener);
     return () => {
       const index = listeners.indexOf(listener);
-      if (index !== -1) listeners.splice(index, 1);
+      if (index === -1) return;
+      // While #notify walks this array, splicing would make it skip the next listener.
+      if (this.#listeners === listeners) listeners.splice(index, 1);
+      else listeners[index] = noop;
     };
   }
 
@@ -234,9 +242,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** Resolves when the future is done; rejects on timeout or abort. */
-  #waitDone(options: FutureWaitOptions | undefined): Promise<void> {
-    const timeout = durationOption('timeout', options?.timeout);
-    const signal = checkSignal(options?.signal);
+  #waitDone(options: FutureWaitOptions | undefined, method: string): Promise<void> {
+    const opts = optionsObject(method, options);
+    rejectUnknownOptions(method, opts, ['timeout', 'signal']);
+    const timeout = durationOption('timeout', opts.timeout);
+    const signal = checkSignal(opts.signal);
     if (this.done()) return Promise.resolve();
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (timeout === 0) return Promise.reject(waitTimedOut(this.#describe(), 0));

@@ -40,6 +40,7 @@ export {
   asCompleted,
   wait,
   type AsCompletedOptions,
+  type CompletedFuture,
   type ReturnWhen,
   type WaitOptions,
   type WaitResult,
@@ -58,4 +59,5 @@ export {
   type TaskRefs,
   type TaskResult,
 } from './task.js';
+export { deserializeError, serializeError, type SerializedError } from './transport.js';
 export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';

@@ -134,11 +134,12 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
         await this.#changed();
       }
     } catch (error) {
+      const inFlight = this.#inFlight;
       this.#stop();
       if (error instanceof TimeoutError && this.#timeout !== undefined) {
         throw new TimeoutError(
           `${this.#name}.map did not complete within ${formatMs(this.#timeout)} (${this.#yielded} results yielded, ` +
-            `${this.#inFlight} submitted and not yielded)`,
+            `${inFlight} submitted and not yielded)`,
           { cause: error },
         );
       }
@@ -222,6 +223,13 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
           this.#inputDone = true;
           break;
         }
+        // Reading took time: someone else may have filled the queue meanwhile.
+        let stillFull = this.#submitter.waitForRoom();
+        while (stillFull !== undefined && !this.#stopped) {
+          await stillFull;
+          stillFull = this.#submitter.waitForRoom();
+        }
+        if (this.#stopped) break;
         this.#submitOne(step.value);
         this.#notify();
       }
@@ -237,7 +245,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     } catch (error) {
       // Shutdown, a broken executor or a bad item: it surfaces at this position, in order.
       this.#slots.push({ error });
-      this.#inputDone = true;
+      this.#closeInput();
     }
   }
 
@@ -260,16 +268,20 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     }
     this.#slots.length = 0;
     this.#head = 0;
-    if (!this.#inputDone) {
-      this.#inputDone = true;
-      try {
-        const closing = this.#asyncInput?.return?.() ?? this.#syncInput?.return?.();
-        if (closing instanceof Promise) closing.catch(() => undefined);
-      } catch {
-        // closing the input is best effort
-      }
-    }
+    this.#closeInput();
     this.#notify();
+  }
+
+  /** Stops reading the input and lets it clean up (`return()`), unless it already ended. */
+  #closeInput(): void {
+    if (this.#inputDone) return;
+    this.#inputDone = true;
+    try {
+      const closing = this.#asyncInput?.return?.() ?? this.#syncInput?.return?.();
+      if (closing instanceof Promise) closing.catch(() => undefined);
+    } catch {
+      // closing the input is best effort
+    }
   }
 
   #compact(): void {

@@ -7,8 +7,8 @@
 /** What a running task can read from `this`: the signal that aborts it. */
 export interface TaskContext {
   /**
-   * Aborted when the task should stop: its per-call signal aborted, its timeout passed, or the
-   * executor was shut down with `cancelFutures`. Long tasks should watch it.
+   * Aborted when the task should stop: its per-call signal aborted or its timeout passed. The
+   * reason says which. Long tasks should watch it.
    */
   readonly signal: AbortSignal;
 }
@@ -64,6 +64,7 @@ export function defineTasks<M>(module: URL | string): TaskRefs<M> {
     get(_target, property) {
       // Not thenable (so `await defineTasks(...)` is safe), and no symbol-keyed tasks.
       if (typeof property !== 'string' || property === 'then') return undefined;
+      if (property === 'toString' || property === 'toJSON') return () => `[task references to ${href}]`;
       let ref = cache.get(property);
       if (ref === undefined) cache.set(property, (ref = taskRef(href, property)));
       return ref;

@@ -29,6 +29,15 @@ export interface WaitResult<F extends Future<unknown>> {
   readonly notDone: Set<F>;
 }
 
+/**
+ * How TypeScript sees each future that {@link asCompleted} yields: the `Future` without `then`.
+ * TypeScript types the variable of a `for await` loop as the *awaited* element type, which
+ * would turn a thenable `Future<T>` into `T`; at run time the element is the Future itself.
+ * Read it with `future.result()` / `future.exception()`; where the `Future` type is needed
+ * (e.g. `futureToUrl.get(future as Future<string>)`), cast it back.
+ */
+export type CompletedFuture<F> = Omit<F, 'then'>;
+
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
   /** Milliseconds, counted from the call; when they pass with futures left, iteration throws `TimeoutError`. */
@@ -94,9 +103,9 @@ export function wait<F extends Future<unknown>>(futures: Iterable<F>, options?: 
  * from the call) pass with futures left.
  *
  * @example
- * for await (const future of asCompleted(futures)) console.log(await future);
+ * for await (const future of asCompleted(futures)) console.log(await future.result());
  */
-export function asCompleted<F extends Future<unknown>>(futures: Iterable<F>, options?: AsCompletedOptions): AsyncIterableIterator<F> {
+export function asCompleted<F extends Future<unknown>>(futures: Iterable<F>, options?: AsCompletedOptions): AsyncIterableIterator<CompletedFuture<F>> {
   const opts = optionsObject('asCompleted', options);
   rejectUnknownOptions('asCompleted', opts, ['timeout']);
   const timeout = durationOption('timeout', opts.timeout);
@@ -115,7 +124,8 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
   readonly #removers: (() => void)[] = [];
   readonly #deadline: number;
   readonly #timeout: number | undefined;
-  #wake: (() => void) | undefined;
+  /** Unanswered `next()` calls, oldest first (only while no future is ready). */
+  readonly #waiters: Waiter<F>[] = [];
   #closed = false;
 
   constructor(futures: Set<F>, timeout: number | undefined) {
@@ -129,8 +139,15 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
       this.#removers.push(
         future[kAddListener](() => {
           this.#pending--;
-          this.#ready.push(future);
-          this.#wake?.();
+          const waiter = this.#waiters.shift();
+          if (waiter === undefined) {
+            this.#ready.push(future);
+            return;
+          }
+          clearTimeout(waiter.timer);
+          // Resolve with a plain object: resolving with the future itself would adopt it.
+          waiter.resolve({ done: false, value: future });
+          if (this.#pending === 0) this.#close(); // later waiters get { done: true }
         }),
       );
     }
@@ -150,16 +167,14 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
     const remaining = this.#timeout === undefined ? undefined : this.#deadline - performance.now();
     if (remaining !== undefined && remaining <= 0) return Promise.reject(this.#timedOut());
     return new Promise((resolve, reject) => {
-      const timer = remaining === undefined ? undefined : setTimeout(() => {
-        this.#wake = undefined;
-        reject(this.#timedOut());
-      }, remaining);
-      this.#wake = () => {
-        this.#wake = undefined;
-        clearTimeout(timer);
-        // Resolve with a plain object: resolving with the future itself would adopt it.
-        resolve({ done: false, value: this.#take() });
-      };
+      const waiter: Waiter<F> = { resolve, timer: undefined };
+      if (remaining !== undefined) {
+        waiter.timer = setTimeout(() => {
+          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+          reject(this.#timedOut());
+        }, remaining);
+      }
+      this.#waiters.push(waiter);
     });
   }
 
@@ -184,7 +199,16 @@ class AsCompletedIterator<F extends Future<unknown>> implements AsyncIterableIte
     this.#closed = true;
     for (const remove of this.#removers) remove();
     this.#removers.length = 0;
+    for (const waiter of this.#waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve({ done: true, value: undefined });
+    }
   }
+}
+
+interface Waiter<F> {
+  readonly resolve: (result: IteratorResult<F>) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 function failed(future: Future<unknown>): boolean {

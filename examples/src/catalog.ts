@@ -1,0 +1,61 @@
+/**
+ * Every example, in tutorial order, with the seed tutorial and section it ports. `demo.ts`
+ * runs them in this order; the tests check that every file in `src/` is listed here.
+ */
+import type { Log } from './lib/support.ts';
+import { main as slowTask } from './slow-task.ts';
+import { main as countUpDown } from './count-up-down.ts';
+import { main as sequentialVsConcurrent } from './sequential-vs-concurrent.ts';
+import { main as asCompleted } from './as-completed.ts';
+import { main as errorHandling } from './error-handling.ts';
+import { main as downloadSites } from './download-sites.ts';
+import { main as poolSubmitMap } from './pool-submit-map.ts';
+import { main as doneThenResult } from './done-then-result.ts';
+import { main as apiFetch } from './api-fetch.ts';
+import { main as numbersAndLetters } from './numbers-and-letters.ts';
+import { main as sharedCounter } from './shared-counter.ts';
+import { main as squaresMap } from './squares-map.ts';
+import { main as squaresAsCompleted } from './squares-as-completed.ts';
+
+/** The seed tutorials the examples come from (files in the project's `seeds/` folder). */
+export const SEEDS = {
+  '000': 'Concurrent Programming in Python: Futures, Threads, and Processes (000_a15cb93248c75fbe)',
+  '001': "Concurrent Execution with Python's concurrent.futures Module: A Hilariously Efficient Guide (001_afc6471b14b11a2b)",
+  '002': 'Python Module - concurrent.futures, Scaler Topics (002_62c9057b8e45881c)',
+  '003': 'Concurrency in Python, Ryusei Kakujo (003_4d0fb0a1a08e26dd)',
+} as const;
+
+export interface Example {
+  /** The file name in `src/` without `.ts`. */
+  readonly name: string;
+  /** What it shows. */
+  readonly title: string;
+  /** The seed tutorial it ports. */
+  readonly seed: keyof typeof SEEDS;
+  /** The section of the seed. */
+  readonly section: string;
+  /** Runs it, printing through `log`. */
+  readonly main: (log?: Log) => Promise<unknown>;
+}
+
+export const EXAMPLES: readonly Example[] = [
+  { name: 'slow-task', title: 'Slow task + result', seed: '000', section: 'Futures', main: slowTask },
+  { name: 'count-up-down', title: 'Two counters at the same time', seed: '000', section: 'Threads', main: countUpDown },
+  {
+    name: 'sequential-vs-concurrent',
+    title: 'Sequential vs submit vs map, timed',
+    seed: '001',
+    section: 'Diving into the Code: ThreadPoolExecutor',
+    main: sequentialVsConcurrent,
+  },
+  { name: 'as-completed', title: 'Results as they complete', seed: '001', section: 'Example with Future objects', main: asCompleted },
+  { name: 'error-handling', title: 'Errors travel inside futures', seed: '001', section: 'Error Handling', main: errorHandling },
+  { name: 'download-sites', title: 'Downloading several pages at once', seed: '001', section: 'Practical Examples: 1. Web Scraping', main: downloadSites },
+  { name: 'pool-submit-map', title: 'Create a pool, submit, map', seed: '002', section: 'Examples for Understanding: Example 1', main: poolSubmitMap },
+  { name: 'done-then-result', title: 'done() before and after, then result()', seed: '002', section: 'Examples for Understanding: Example 2', main: doneThenResult },
+  { name: 'api-fetch', title: 'An API one request at a time, then all at once', seed: '002', section: 'Examples for Understanding: Example 3', main: apiFetch },
+  { name: 'numbers-and-letters', title: 'Two tasks started together, then joined', seed: '003', section: 'The Threading Module: Creating Threads', main: numbersAndLetters },
+  { name: 'shared-counter', title: 'A counter shared by 100 tasks', seed: '003', section: 'The Threading Module: Thread Synchronization', main: sharedCounter },
+  { name: 'squares-map', title: 'Squares with map', seed: '003', section: 'The Concurrent.futures Module: ThreadPoolExecutor', main: squaresMap },
+  { name: 'squares-as-completed', title: 'Squares with submit and asCompleted', seed: '003', section: 'The Concurrent.futures Module: Future Objects', main: squaresAsCompleted },
+];
