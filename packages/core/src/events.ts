@@ -33,11 +33,17 @@ export interface ExecutorEvents {
 /** A minimal typed event emitter: no allocation when nobody listens. */
 export class Emitter<E extends { [K in keyof E]: (...args: never[]) => void }> {
   #listeners: { [K in keyof E]?: E[K][] } = {};
+  /** How many events have listeners: lets hot paths skip the lookup when nobody listens. */
+  #listened = 0;
 
   /** Adds `listener` for `event`; returns a function that removes it again. */
   on<K extends keyof E>(event: K, listener: E[K]): () => void {
     if (typeof listener !== 'function') throw new TypeError(`listener for "${String(event)}" must be a function`);
-    const list = (this.#listeners[event] ??= []);
+    let list = this.#listeners[event];
+    if (list === undefined) {
+      list = this.#listeners[event] = [];
+      this.#listened++;
+    }
     list.push(listener);
     return () => this.off(event, listener);
   }
@@ -48,7 +54,10 @@ export class Emitter<E extends { [K in keyof E]: (...args: never[]) => void }> {
     if (list === undefined) return;
     const index = list.indexOf(listener);
     if (index !== -1) list.splice(index, 1);
-    if (list.length === 0) delete this.#listeners[event];
+    if (list.length === 0) {
+      delete this.#listeners[event];
+      this.#listened--;
+    }
   }
 
   /** Adds `listener` for the next `event` only. */
@@ -62,7 +71,7 @@ export class Emitter<E extends { [K in keyof E]: (...args: never[]) => void }> {
 
   /** True when `event` has listeners (lets hot paths skip building event data). */
   protected hasListeners(event: keyof E): boolean {
-    return this.#listeners[event] !== undefined;
+    return this.#listened !== 0 && this.#listeners[event] !== undefined;
   }
 
   /** Calls the listeners of `event`; a throwing listener is reported and does not stop the others. */

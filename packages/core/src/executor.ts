@@ -7,6 +7,9 @@ import { Deque } from './queue.js';
 import { checkTask, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
 import { checkSignal, formatMs, noop, onAbort } from './timing.js';
 
+/** Schedules the pump as a plain promise reaction. */
+const resolved = Promise.resolve();
+
 /** Options for one call: `executor.submitWith(options, task, ...args)`. */
 export interface SubmitOptions {
   /**
@@ -430,7 +433,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     if (signal !== undefined) item.removeAbort = onAbort(signal, () => this.#abort(item, signal.reason));
     if (!this.#pumpScheduled) {
       this.#pumpScheduled = true;
-      queueMicrotask(this.#pump);
+      void resolved.then(this.#pump); // a V8 microtask: node's queueMicrotask allocates an AsyncResource per call
     }
     return item.future;
   }

@@ -24,6 +24,10 @@ type Listener<T> = (future: Future<T>) => void;
 /** Internal hook used by `wait`/`asCompleted`: a removable listener that is not a done callback. */
 export const kAddListener: unique symbol = Symbol('futures.addListener');
 
+/** Internal hook used by `map`: the result of a future that finished successfully, else {@link kNotReady}. */
+export const kPeek: unique symbol = Symbol('futures.peek');
+export const kNotReady: unique symbol = Symbol('futures.notReady');
+
 /** Internal hook used by `wait`: whether a finished future holds an error. */
 export const kFailed: unique symbol = Symbol('futures.failed');
 
@@ -61,6 +65,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   // `any`, not T: a listener list typed with T would make Future<number> unassignable to Future<unknown>.
   #listeners: Listener<any>[] | undefined = undefined;
   #promise: Promise<T> | undefined = undefined;
+  /** Settle #promise (created by the first `then` on a pending future) when the future is done. */
+  #resolve: ((value: any) => void) | undefined = undefined; // `any`, not T: keeps Future<number> assignable to Future<unknown>
+  #reject: ((error: unknown) => void) | undefined = undefined;
 
   /** Creates a pending future. Executors do this; user code rarely needs to. */
   constructor(options?: FutureOptions) {
@@ -106,7 +113,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * `signal.reason` if `signal` aborts the wait.
    */
   result(options?: FutureWaitOptions): Promise<T> {
-    if (this.done() && options === undefined) return this.#settledPromise();
+    if (options === undefined) return this.#nativePromise();
     return this.#waitDone(options, 'result').then(() => this.#settledPromise());
   }
 
@@ -176,8 +183,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#promise ??= this.done() ? this.#settledPromise() : this.#waitDone(undefined, 'then').then(() => this.#settledPromise());
-    return this.#promise.then(onfulfilled, onrejected);
+    return this.#nativePromise().then(onfulfilled, onrejected);
   }
 
   /** `Future #3 (square) finished`, for logs. */
@@ -209,6 +215,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     };
   }
 
+  /** Internal: the result if the future finished successfully, else `kNotReady`. */
+  [kPeek](): T | typeof kNotReady {
+    return this.#state === 'finished' && !this.#failed ? (this.#value as T) : kNotReady;
+  }
+
   /** Internal: true when the future finished with an error. */
   [kFailed](): boolean {
     return this.#failed;
@@ -230,10 +241,31 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #notify(): void {
+    const resolve = this.#resolve;
+    if (resolve !== undefined) {
+      const reject = this.#reject as (error: unknown) => void;
+      this.#resolve = this.#reject = undefined;
+      if (this.#state === 'cancelled') reject(this.#cancelledError());
+      else if (this.#failed) reject(this.#error);
+      else resolve(this.#value as T);
+    }
     const listeners = this.#listeners;
     if (listeners === undefined) return;
     this.#listeners = undefined;
     for (const listener of listeners) listener(this);
+  }
+
+  /** One native promise of the outcome, created on first use and settled by #notify. */
+  #nativePromise(): Promise<T> {
+    if (this.#promise === undefined) {
+      this.#promise = this.done()
+        ? this.#settledPromise()
+        : new Promise<T>((resolve, reject) => {
+            this.#resolve = resolve;
+            this.#reject = reject;
+          });
+    }
+    return this.#promise;
   }
 
   #settledPromise(): Promise<T> {

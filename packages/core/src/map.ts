@@ -1,5 +1,5 @@
 import { TimeoutError } from './errors.js';
-import type { Future } from './future.js';
+import { kNotReady, kPeek, type Future } from './future.js';
 import { durationOption, integerOption, optionsObject, rejectUnknownOptions } from './options.js';
 import { checkSignal, formatMs } from './timing.js';
 
@@ -37,7 +37,12 @@ export interface MapSubmitter {
   waitForRoom(): Promise<void> | undefined;
 }
 
-type Slot = { readonly future: Future<unknown> } | { readonly error: unknown };
+/** An error that surfaces at its position in the results (the other slots hold futures). */
+class SlotError {
+  constructor(readonly error: unknown) {}
+}
+
+type Slot = Future<unknown> | SlotError;
 
 /**
  * The iterator behind `map`/`starmap`: submits items (all at once, or `buffersize` ahead),
@@ -60,7 +65,9 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   #stopped = false;
   #yielded = 0;
   #wake: (() => void) | undefined;
-  #chain: Promise<unknown> = Promise.resolve();
+  /** The promise of the latest `next()` call, and how many calls have not settled: calls are served one after another. */
+  #last: Promise<unknown> = Promise.resolve();
+  #pendingCalls = 0;
 
   constructor(submitter: MapSubmitter, iterable: Iterable<unknown> | AsyncIterable<unknown>, toArgs: (item: unknown) => unknown[], options: MapOptions | undefined, name: string) {
     const opts = optionsObject('map', options);
@@ -91,8 +98,11 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
 
   /** The next result in input order. Calls are served one after another. */
   next(): Promise<IteratorResult<R>> {
-    const result = this.#chain.then(() => this.#next());
-    this.#chain = result.catch(() => undefined);
+    // The usual caller (for await) waits for each call: no chaining, no extra promises.
+    if (this.#pendingCalls++ === 0) return (this.#last = this.#next());
+    const next = (): Promise<IteratorResult<R>> => this.#next();
+    const result = this.#last.then(next, next);
+    this.#last = result;
     return result;
   }
 
@@ -113,14 +123,20 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   }
 
   async #next(): Promise<IteratorResult<R>> {
-    if (this.#stopped) return { done: true, value: undefined };
     try {
+      if (this.#stopped) return { done: true, value: undefined };
       for (;;) {
         if (this.#signal?.aborted) throw this.#signal.reason;
         const slot = this.#slots[this.#head];
         if (slot !== undefined) {
-          if ('error' in slot) throw slot.error;
-          const value = (await slot.future.result({ timeout: this.#remaining(), signal: this.#signal })) as R;
+          if (slot instanceof SlotError) throw slot.error;
+          // Usually the oldest task is done by now: take its result without a round trip through a promise.
+          let value = slot[kPeek]() as R | typeof kNotReady;
+          if (value === kNotReady) {
+            value = (await (this.#timeout === undefined && this.#signal === undefined
+              ? slot.result()
+              : slot.result({ timeout: this.#remaining(), signal: this.#signal }))) as R;
+          }
           this.#slots[this.#head++] = undefined as unknown as Slot;
           if (this.#head > 1024 && this.#head * 2 > this.#slots.length) this.#compact();
           this.#yielded++;
@@ -144,6 +160,8 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
         );
       }
       throw error;
+    } finally {
+      this.#pendingCalls--;
     }
   }
 
@@ -241,16 +259,16 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
 
   #submitOne(item: unknown): void {
     try {
-      this.#slots.push({ future: this.#submitter.submit(this.#toArgs(item), this.#signal) });
+      this.#slots.push(this.#submitter.submit(this.#toArgs(item), this.#signal));
     } catch (error) {
       // Shutdown, a broken executor or a bad item: it surfaces at this position, in order.
-      this.#slots.push({ error });
+      this.#slots.push(new SlotError(error));
       this.#closeInput();
     }
   }
 
   #inputFailed(error: unknown): void {
-    this.#slots.push({ error });
+    this.#slots.push(new SlotError(error));
     this.#inputDone = true;
   }
 
@@ -264,7 +282,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     for (let i = this.#head; i < this.#slots.length; i++) {
       const slot = this.#slots[i];
-      if (slot !== undefined && 'future' in slot) slot.future.cancel();
+      if (slot !== undefined && !(slot instanceof SlotError)) slot.cancel();
     }
     this.#slots.length = 0;
     this.#head = 0;
