@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import PQueue from 'p-queue';
 import { submitAllThenAll, submitAllThenEach, sumBelow } from '../lib/drivers.js';
 import type { Scenario } from '../lib/scenario.js';
-import { measureThroughput, type ThroughputCase } from '../lib/throughput.js';
+import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { CONCURRENCY, QUICK_TASKS, TASKS, trivialTask } from './common.js';
 
 /** The cases: exported, because every case runs in child processes that import this module (lib/throughput-child.ts). */
@@ -54,25 +54,15 @@ export const submitAllCases: readonly ThroughputCase[] = [
   },
 ];
 
-export const submitAllScenario: Scenario = {
+export const submitAllScenario: Scenario = throughputScenario({
   id: 'async.submit-all',
   title: 'submit all, then await all',
-  async run({ args, runs, warmup, runsPerProcess }) {
-    const tasks = args.tasks ?? (args.quick ? QUICK_TASKS : TASKS);
-    await measureThroughput({
-      title: `(a) submit all, then await all: ${tasks.toLocaleString('en-US')} trivial async tasks, concurrency ${CONCURRENCY}`,
-      source: { module: new URL(import.meta.url), exportName: 'submitAllCases' },
-      tasks,
-      runs,
-      warmup,
-      runsPerProcess,
-      inProcess: args.inProcess,
-      caseFilter: args.caseFilter,
-      expectedChecksum: sumBelow,
-      notes: [
-        'Each run creates a fresh limiter / queue / executor. "await each in order" awaits the promises or futures',
-        "one after another (Python's [f.result() for f in futures]) instead of Promise.all.",
-      ],
-    });
-  },
-};
+  heading: (tasks) => `(a) submit all, then await all: ${tasks.toLocaleString('en-US')} trivial async tasks, concurrency ${CONCURRENCY}`,
+  source: { module: new URL(import.meta.url), exportName: 'submitAllCases' },
+  tasks: { full: TASKS, quick: QUICK_TASKS },
+  expectedChecksum: sumBelow,
+  notes: [
+    'Each run creates a fresh limiter / queue / executor. "await each in order" awaits the promises or futures',
+    "one after another (Python's [f.result() for f in futures]) instead of Promise.all.",
+  ],
+});

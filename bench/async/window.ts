@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import PQueue from 'p-queue';
 import { range, slidingWindow, sumBelow } from '../lib/drivers.js';
 import type { Scenario } from '../lib/scenario.js';
-import { measureThroughput, type ThroughputCase } from '../lib/throughput.js';
+import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { CONCURRENCY, QUICK_TASKS, TASKS, WINDOW, trivialTask } from './common.js';
 
 /** The cases: exported, because every case runs in child processes that import this module (lib/throughput-child.ts). */
@@ -48,25 +48,15 @@ export const windowCases: readonly ThroughputCase[] = [
   },
 ];
 
-export const windowScenario: Scenario = {
+export const windowScenario: Scenario = throughputScenario({
   id: 'async.window',
   title: `${WINDOW} in flight`,
-  async run({ args, runs, warmup, runsPerProcess }) {
-    const tasks = args.tasks ?? (args.quick ? QUICK_TASKS : TASKS);
-    await measureThroughput({
-      title: `(b) ${WINDOW.toLocaleString('en-US')} in flight: ${tasks.toLocaleString('en-US')} trivial async tasks from a lazy input, concurrency ${CONCURRENCY}`,
-      source: { module: new URL(import.meta.url), exportName: 'windowCases' },
-      tasks,
-      runs,
-      warmup,
-      runsPerProcess,
-      inProcess: args.inProcess,
-      caseFilter: args.caseFilter,
-      expectedChecksum: sumBelow,
-      notes: [
-        `Sliding window: at most ${WINDOW} tasks submitted and not yet consumed; when full, await the oldest (results in input order).`,
-        `Same driver code for every library (lib/drivers.ts); map(…, { buffersize }) is AsyncExecutor's built-in equivalent.`,
-      ],
-    });
-  },
-};
+  heading: (tasks) => `(b) ${WINDOW.toLocaleString('en-US')} in flight: ${tasks.toLocaleString('en-US')} trivial async tasks from a lazy input, concurrency ${CONCURRENCY}`,
+  source: { module: new URL(import.meta.url), exportName: 'windowCases' },
+  tasks: { full: TASKS, quick: QUICK_TASKS },
+  expectedChecksum: sumBelow,
+  notes: [
+    `Sliding window: at most ${WINDOW} tasks submitted and not yet consumed; when full, await the oldest (results in input order).`,
+    `Same driver code for every library (lib/drivers.ts); map(…, { buffersize }) is AsyncExecutor's built-in equivalent.`,
+  ],
+});

@@ -12,6 +12,7 @@ import { collectGarbage } from './gc.js';
 import { formatInteger, formatRate, formatRatio } from './format.js';
 import { median, summarize, type Summary } from './stats.js';
 import { printTable } from './table.js';
+import type { Scenario } from './scenario.js';
 
 /** One row of a throughput table: a library (or a way of using one) doing the same work. */
 export interface ThroughputCase {
@@ -193,4 +194,40 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
 /** `p-limit: limit(fn) ×N` → `p-limit` (the library part of a case name). */
 function shortName(name: string): string {
   return name.split(':')[0]?.trim() ?? name;
+}
+
+/** What {@link throughputScenario} needs besides the shared run settings. */
+export interface ThroughputScenarioOptions {
+  readonly id: string;
+  readonly title: string;
+  /** The table heading, given the number of tasks per run. */
+  readonly heading: (tasks: number) => string;
+  readonly source: CaseSource;
+  /** Tasks per run, normally and with `--quick` (`--tasks` overrides both). */
+  readonly tasks: { readonly full: number; readonly quick: number };
+  readonly expectedChecksum?: (tasks: number) => number;
+  readonly notes?: readonly string[];
+}
+
+/** A scenario that measures one set of throughput cases with the command line's settings. */
+export function throughputScenario(options: ThroughputScenarioOptions): Scenario {
+  return {
+    id: options.id,
+    title: options.title,
+    async run({ args, runs, warmup, runsPerProcess }) {
+      const tasks = args.tasks ?? (args.quick ? options.tasks.quick : options.tasks.full);
+      await measureThroughput({
+        title: options.heading(tasks),
+        source: options.source,
+        tasks,
+        runs,
+        warmup,
+        runsPerProcess,
+        inProcess: args.inProcess,
+        caseFilter: args.caseFilter,
+        ...(options.expectedChecksum === undefined ? {} : { expectedChecksum: options.expectedChecksum }),
+        ...(options.notes === undefined ? {} : { notes: options.notes }),
+      });
+    },
+  };
 }
