@@ -7,6 +7,9 @@ import { Deque } from './queue.js';
 import { checkTask, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
 import { checkSignal, formatMs, noop, onAbort } from './timing.js';
 
+/** Tasks measured below this many ms are coalesced into batches by batching backends. */
+const QUICK_TASK_MS = 1;
+
 /** Schedules the pump as a plain promise reaction. */
 const resolved = Promise.resolve();
 
@@ -124,7 +127,20 @@ export interface RunningTask {
   readonly transfer: readonly unknown[] | undefined;
   /** The future the task settles; backends normally leave it to the executor. */
   readonly future: Future;
+  /** True when the task can be stopped while running (it has a signal or a timeout): run it alone and watch `signal`. */
+  readonly stoppable: boolean;
+  /**
+   * For backends whose `reportsTaskStart` is true: call when the task really starts (e.g. a
+   * worker thread finished starting up), which starts its per-task timeout.
+   */
+  started(): void;
 }
+
+/**
+ * How a batching backend reports each task of a batch as it settles: `index` into the batch,
+ * then the result or the error.
+ */
+export type BatchReport = (index: number, failed: boolean, value: unknown) => void;
 
 /** The future an executor hands out; it tells its executor when it is cancelled while queued. */
 class QueuedFuture<T> extends Future<T> {
@@ -164,9 +180,25 @@ class WorkItem implements RunningTask {
     readonly userSignal: AbortSignal | undefined,
     readonly timeout: number | undefined,
     readonly transfer: readonly unknown[] | undefined,
+    /** The `chunksize` of the map that submitted it (1 otherwise). */
+    readonly chunk: number,
   ) {
     this.future = new QueuedFuture({ name: taskName(task) });
     this.future.item = this;
+  }
+
+  /** Set once the future is running; a batch-mate put back in the queue keeps it. */
+  isRunning = false;
+  /** Starts the per-task timeout (set by the executor when it runs the task). */
+  started: () => void = noop;
+
+  get stoppable(): boolean {
+    return this.userSignal !== undefined || this.timeout !== undefined;
+  }
+
+  /** Can travel with other tasks in one message: nothing may stop it alone, nothing to transfer. */
+  get batchable(): boolean {
+    return this.userSignal === undefined && this.timeout === undefined && this.transfer === undefined;
   }
 
   /** The signal handed to the task; created on first use so that quick tasks allocate none. */
@@ -213,6 +245,10 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   #cancelled = 0;
   #pumpScheduled = false;
   #pumping = false;
+  /** Workers busy with a task or a batch (equals #running without batching). */
+  #busy = 0;
+  /** Moving average of a task's time in ms, measured by batching backends. */
+  #taskMs: number | undefined;
   #shutdown = false;
   #broken: BrokenExecutorError | undefined;
   #closed: Promise<void> | undefined;
@@ -236,6 +272,37 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /** Releases the backend's resources once shutdown has drained every task. */
   protected release(): Promise<void> | void {}
+
+  /**
+   * For backends that send several tasks per message (thread and process pools): the most
+   * tasks one batch may hold. Above 1, the executor calls {@link Executor.runBatch} instead of
+   * `runTask`, coalescing queued tasks when the queue is deeper than the free workers and
+   * honouring `map`'s `chunksize`. Tasks with a signal, a timeout or objects to transfer always
+   * travel alone.
+   */
+  protected get maxBatchSize(): number {
+    return 1;
+  }
+
+  /**
+   * True when the backend calls `running.started()` once a task really starts (after a worker
+   * started up, say), so that per-task timeouts do not count start-up time. Otherwise the
+   * timeout starts when the task is handed to the backend.
+   */
+  protected get reportsTaskStart(): boolean {
+    return false;
+  }
+
+  /**
+   * Runs a batch on one worker, in order, calling `report` as each task settles. Resolve (or
+   * reject) when the worker is free again. If it rejects, the first task not reported fails
+   * with the rejection (it was running) and the tasks after it are queued again: they never ran.
+   */
+  protected runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
+    void batch;
+    void report;
+    return Promise.reject(new TypeError(`${this.#name} sets maxBatchSize above 1 but does not implement runBatch`));
+  }
 
   /** Live counters: submitted, queued, running, completed, failed, cancelled. */
   get stats(): ExecutorStats {
@@ -370,7 +437,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     if (this.#broken !== undefined) return;
     this.#broken = error;
     for (const item of this.#queue.drain()) {
-      if (item.future.setRunningOrNotifyCancel()) {
+      // A batch-mate put back in the queue is already running; the others start now, to fail.
+      if (item.isRunning || item.future.setRunningOrNotifyCancel()) {
         this.#queued--;
         item.removeAbort();
         this.#failed++;
@@ -404,12 +472,12 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   #mapSubmitter(task: Task) {
     return {
-      submit: (args: unknown[], signal: AbortSignal | undefined) => this.#submit(task, args, signal, this.#taskTimeout, undefined),
+      submit: (args: unknown[], signal: AbortSignal | undefined, chunk: number) => this.#submit(task, args, signal, this.#taskTimeout, undefined, chunk),
       waitForRoom: () => (this.#waiting() < this.maxQueue ? undefined : this.onQueueBelow(this.maxQueue)),
     };
   }
 
-  #submit(task: Task, args: readonly unknown[], signal: AbortSignal | undefined, timeout: number | undefined, transfer: readonly unknown[] | undefined): Future<any> {
+  #submit(task: Task, args: readonly unknown[], signal: AbortSignal | undefined, timeout: number | undefined, transfer: readonly unknown[] | undefined, chunk = 1): Future<any> {
     this.#checkAccepting();
     checkTask(task, this.#taskCheck());
     if (this.#waiting() >= this.maxQueue) {
@@ -418,7 +486,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
           `wait with onQueueBelow(), or use map(), which waits for room`,
       );
     }
-    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer);
+    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer, chunk);
     this.#submitted++;
     if (this.hasListeners('submitted')) this.emit('submitted', item.future);
     if (signal?.aborted) {
@@ -444,12 +512,16 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     if (this.#pumping) return; // tasks that finish synchronously return to the loop below
     this.#pumping = true;
     try {
-      while (this.#running < this.maxWorkers && this.#queue.length > 0) {
+      const batching = this.maxBatchSize > 1;
+      while (this.#busy < this.maxWorkers && this.#queue.length > 0) {
+        if (batching) {
+          const batch = this.#takeBatch();
+          if (batch.length > 0) this.#startBatch(batch);
+          continue;
+        }
         const item = this.#queue.shift() as WorkItem;
-        if (!item.future.setRunningOrNotifyCancel()) continue; // cancelled while queued: already counted
-        item.future.item = undefined;
-        this.#queued--;
-        this.#running++;
+        if (!this.#markRunning(item)) continue;
+        this.#busy++;
         this.#start(item);
       }
     } finally {
@@ -458,16 +530,91 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.#checkRoom();
   };
 
-  #start(item: WorkItem): void {
-    if (this.hasListeners('started')) this.emit('started', item.future);
-    if (item.timeout !== undefined) {
-      const ms = item.timeout;
-      const timer = setTimeout(() => {
-        const error = new TaskTimeoutError(`task ${taskName(item.task)} (future #${item.future.id}) timed out after ${formatMs(ms)} and was stopped`, ms);
-        this.#abort(item, error);
-      }, ms);
-      item.clearTimer = () => clearTimeout(timer);
+  /** Moves a queued item to running; false if it was cancelled while queued (already counted). */
+  #markRunning(item: WorkItem): boolean {
+    if (!item.isRunning) {
+      if (!item.future.setRunningOrNotifyCancel()) return false;
+      item.isRunning = true;
+      item.future.item = undefined;
+      if (this.hasListeners('started')) this.emit('started', item.future);
     }
+    this.#queued--;
+    this.#running++;
+    return true;
+  }
+
+  /**
+   * The next batch for a free worker: a task that must travel alone, or up to `chunksize`
+   * (from `map`) or enough queued tasks to share the queue among the free workers, at most
+   * `maxBatchSize`.
+   */
+  #takeBatch(): WorkItem[] {
+    const batch: WorkItem[] = [];
+    let limit = 1;
+    while (this.#queue.length > 0 && batch.length < limit) {
+      const next = this.#queue.peek() as WorkItem;
+      if (batch.length > 0 && !next.batchable) break;
+      this.#queue.shift();
+      if (!this.#markRunning(next)) continue;
+      batch.push(next);
+      if (batch.length === 1 && next.batchable) {
+        // Coalesce only tasks measured to be quick, where one message per task would cost more
+        // than the task; slower tasks go one at a time and stay cancellable while queued.
+        const quick = this.#taskMs !== undefined && this.#taskMs < QUICK_TASK_MS;
+        const free = this.maxWorkers - this.#busy;
+        const share = quick ? Math.ceil((this.#queue.length + 1) / Math.max(1, free)) : 1;
+        limit = Math.min(this.maxBatchSize, Math.max(next.chunk, share));
+      }
+    }
+    return batch;
+  }
+
+  #startBatch(batch: WorkItem[]): void {
+    this.#busy++;
+    if (batch.length === 1) this.#armTimer(batch[0] as WorkItem);
+    const reported = new Array<boolean>(batch.length).fill(false);
+    let last = performance.now();
+    const report: BatchReport = (index, failed, value) => {
+      const item = batch[index];
+      if (item === undefined || reported[index]) return;
+      reported[index] = true;
+      const now = performance.now();
+      this.#measure(now - last);
+      last = now;
+      this.#settleItem(item, failed, value);
+    };
+    const done = (failed: boolean, error: unknown): void => {
+      this.#busy--;
+      let first = true;
+      for (let i = 0; i < batch.length; i++) {
+        if (reported[i]) continue;
+        const item = batch[i] as WorkItem;
+        if (first || !failed) {
+          // The task that was running when the batch failed, or one the backend never answered.
+          const problem = failed ? error : new Error(`${this.#name}: the worker returned no result for task ${taskName(item.task)}`);
+          this.#settleItem(item, true, problem);
+        } else {
+          this.#running--; // it never ran: back to the front of the queue
+          this.#queued++;
+          this.#queue.unshift(item);
+        }
+        first = false;
+      }
+      this.#afterSettle();
+    };
+    let running: Promise<void>;
+    try {
+      running = this.runBatch(batch, report);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      () => done(false, undefined),
+      (error: unknown) => done(true, error),
+    );
+  }
+  #start(item: WorkItem): void {
+    this.#startTimer(item);
     let result: unknown;
     try {
       result = this.runTask(item);
@@ -483,6 +630,29 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     } else {
       this.#finish(item, false, result);
     }
+  }
+
+  /** Starts the per-task timeout now, or when the backend reports that the task started. */
+  #armTimer(item: WorkItem): void {
+    if (this.reportsTaskStart) item.started = () => this.#startTimer(item);
+    else this.#startTimer(item);
+  }
+
+  /** Keeps a moving average of how long a task takes (including its message round trip). */
+  #measure(ms: number): void {
+    this.#taskMs = this.#taskMs === undefined ? ms : this.#taskMs * 0.9 + ms * 0.1;
+  }
+
+  /** Starts the per-task timeout, counted from now (the task starts). */
+  #startTimer(item: WorkItem): void {
+    item.started = noop;
+    if (item.timeout === undefined) return;
+    const ms = item.timeout;
+    const timer = setTimeout(() => {
+      const error = new TaskTimeoutError(`task ${taskName(item.task)} (future #${item.future.id}) timed out after ${formatMs(ms)} and was stopped`, ms);
+      this.#abort(item, error);
+    }, ms);
+    item.clearTimer = () => clearTimeout(timer);
   }
 
   /** Aborts a task: cancels it if queued; if running, rejects its future now and signals the task. */
@@ -503,20 +673,29 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /** The task's promise settled: free the slot, settle the future unless an abort did already. */
   #finish(item: WorkItem, failed: boolean, value: unknown): void {
+    this.#busy--;
+    this.#settleItem(item, failed, value);
+    this.#afterSettle();
+  }
+
+  /** A task ended: free its place, settle its future unless an abort or timeout did already. */
+  #settleItem(item: WorkItem, failed: boolean, value: unknown): void {
     this.#running--;
     const future = item.future;
-    if (!future.done()) {
-      item.removeAbort();
-      item.clearTimer();
-      if (failed) {
-        this.#failed++;
-        future.setException(value);
-      } else {
-        this.#completed++;
-        future.setResult(value);
-      }
-      this.#settled(future);
+    if (future.done()) return;
+    item.removeAbort();
+    item.clearTimer();
+    if (failed) {
+      this.#failed++;
+      future.setException(value);
+    } else {
+      this.#completed++;
+      future.setResult(value);
     }
+    this.#settled(future);
+  }
+
+  #afterSettle(): void {
     if (this.#queue.length > 0) this.#pump();
     else this.#checkRoom();
     this.#checkIdle();
@@ -527,7 +706,12 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   }
 
   #cancelQueued(): void {
-    for (const item of this.#queue.drain()) item.future.cancel();
+    const keep: WorkItem[] = [];
+    for (const item of this.#queue.drain()) {
+      // A batch-mate put back in the queue is running already (cancel() is false): it still runs.
+      if (!item.future.cancel()) keep.push(item);
+    }
+    for (const item of keep) this.#queue.push(item);
   }
 
   #checkIdle(): void {
@@ -541,7 +725,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /** Queued tasks that will not find a free worker (negative while workers are free). */
   #waiting(): number {
-    return this.#queued - (this.maxWorkers - this.#running);
+    return this.#queued - (this.maxWorkers - this.#busy);
   }
 
   #checkRoom(): void {

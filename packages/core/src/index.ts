@@ -27,6 +27,7 @@ export {
   type BaseExecutorOptions,
   type ExecutorCapabilities,
   type ExecutorConfig,
+  type BatchReport,
   type RunningTask,
   type ShutdownOptions,
   type SubmitOptions,
@@ -60,4 +61,5 @@ export {
   type TaskResult,
 } from './task.js';
 export { deserializeError, serializeError, type SerializedError } from './transport.js';
+export { fromTaskOutcome, runTaskCalls, toTaskCall, type Settlement, type TaskCall, type TaskOutcome } from './protocol.js';
 export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';

@@ -31,8 +31,8 @@ export interface MapOptions {
 
 /** How a map submits its items: provided by the executor. */
 export interface MapSubmitter {
-  /** Submits one item's arguments. */
-  submit(args: unknown[], signal: AbortSignal | undefined): Future<unknown>;
+  /** Submits one item's arguments; `chunk` is the map's `chunksize`. */
+  submit(args: unknown[], signal: AbortSignal | undefined, chunk: number): Future<unknown>;
   /** A promise while the executor's queue is full, `undefined` when there is room. */
   waitForRoom(): Promise<void> | undefined;
 }
@@ -52,6 +52,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   readonly #submitter: MapSubmitter;
   readonly #toArgs: (item: unknown) => unknown[];
   readonly #buffersize: number | undefined;
+  readonly #chunk: number;
   readonly #signal: AbortSignal | undefined;
   readonly #timeout: number | undefined;
   readonly #deadline: number;
@@ -73,7 +74,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     const opts = optionsObject('map', options);
     rejectUnknownOptions('map', opts, ['timeout', 'chunksize', 'buffersize', 'signal']);
     this.#timeout = durationOption('timeout', opts.timeout);
-    integerOption('chunksize', opts.chunksize, 1);
+    this.#chunk = integerOption('chunksize', opts.chunksize, 1);
     this.#buffersize = opts.buffersize === undefined ? undefined : integerOption('buffersize', opts.buffersize, 1);
     this.#signal = checkSignal(opts.signal);
     this.#signal?.throwIfAborted();
@@ -259,7 +260,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
 
   #submitOne(item: unknown): void {
     try {
-      this.#slots.push(this.#submitter.submit(this.#toArgs(item), this.#signal));
+      this.#slots.push(this.#submitter.submit(this.#toArgs(item), this.#signal, this.#chunk));
     } catch (error) {
       // Shutdown, a broken executor or a bad item: it surfaces at this position, in order.
       this.#slots.push(new SlotError(error));

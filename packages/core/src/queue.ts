@@ -16,6 +16,14 @@ export class Deque<T> {
     this.#size++;
   }
 
+  /** Adds `item` at the front. */
+  unshift(item: T): void {
+    if (this.#size === this.#items.length) this.#grow();
+    this.#head = (this.#head - 1) & (this.#items.length - 1);
+    this.#items[this.#head] = item;
+    this.#size++;
+  }
+
   /** Removes and returns the front item. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;

@@ -138,8 +138,9 @@ const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
  * Imports the module of `ref` (once per process) and returns its export, checking that it is
  * a function. Backends call this where the task runs.
  */
-export function resolveTaskRef(ref: TaskRef): Promise<TaskFunction> | TaskFunction {
-  const loaded = resolvedFunctions.get(ref);
+export function resolveTaskRef(ref: Pick<TaskRef, 'module' | 'name'>): Promise<TaskFunction> | TaskFunction {
+  const key = `${ref.module}#${ref.name}`;
+  const loaded = resolvedFunctions.get(key);
   if (loaded !== undefined) return loaded;
   let module = moduleCache.get(ref.module);
   if (module === undefined) {
@@ -158,7 +159,7 @@ export function resolveTaskRef(ref: TaskRef): Promise<TaskFunction> | TaskFuncti
             `; its function exports are: ${found.length ? found.join(', ') : 'none'}`,
         );
       }
-      resolvedFunctions.set(ref, fn as TaskFunction);
+      resolvedFunctions.set(key, fn as TaskFunction);
       return fn as TaskFunction;
     },
     (error: unknown) => {
@@ -167,4 +168,5 @@ export function resolveTaskRef(ref: TaskRef): Promise<TaskFunction> | TaskFuncti
   );
 }
 
-const resolvedFunctions = new WeakMap<TaskRef, TaskFunction>();
+/** Functions already resolved, by `module#name`: later calls need no promise. */
+const resolvedFunctions = new Map<string, TaskFunction>();

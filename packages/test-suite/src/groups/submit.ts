@@ -102,6 +102,14 @@ export async function until(condition: () => boolean, limit: number): Promise<vo
   }
 }
 
+/**
+ * Runs one short task per worker at once, so that every worker has started: tests that compare
+ * when tasks finish must not measure worker start-up (slow for threads and processes).
+ */
+export async function warmUp(executor: Executor, ms = 20): Promise<void> {
+  await Promise.all(Array.from({ length: executor.maxWorkers }, () => executor.submit(tasks.sleep, ms)));
+}
+
 /** Awaits every future, ignoring their outcome. */
 export async function settleAll(futures: Iterable<Future<unknown>>): Promise<void> {
   await Promise.all([...futures].map((future) => future.exception().catch(() => undefined)));

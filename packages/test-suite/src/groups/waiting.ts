@@ -2,10 +2,12 @@ import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Future, asCompleted, w
 import { expect } from 'vitest';
 import type { GroupContext } from '../context.js';
 import { suiteTasks as tasks } from '../refs.js';
+import { warmUp } from './submit.js';
 
 /** wait() and asCompleted() on futures of a live executor. */
 export function waitingTests({ test, ms }: GroupContext): void {
   test('wait FIRST_COMPLETED returns when the first task finishes', { maxWorkers: 2 }, async (executor) => {
+    await warmUp(executor);
     const stop = new AbortController();
     const quick = executor.submit(tasks.sleep, ms(10), 'quick');
     const slow = executor.submitWith({ signal: stop.signal }, tasks.sleep, ms(5_000), 'slow');
@@ -16,6 +18,7 @@ export function waitingTests({ test, ms }: GroupContext): void {
   });
 
   test('wait FIRST_EXCEPTION returns at the first failure', { maxWorkers: 3 }, async (executor) => {
+    await warmUp(executor);
     const stop = new AbortController();
     const ok = executor.submit(tasks.sleep, ms(5), 'ok');
     const bad = executor.submit(tasks.failLater, 'Error', 'bad', ms(30));
@@ -27,6 +30,7 @@ export function waitingTests({ test, ms }: GroupContext): void {
   });
 
   test('wait FIRST_EXCEPTION without failures waits for all', { maxWorkers: 2 }, async (executor) => {
+    await warmUp(executor);
     const futures = [executor.submit(tasks.sleep, ms(10), 1), executor.submit(tasks.sleep, ms(30), 2)];
     const { done, notDone } = await wait(futures, { returnWhen: FIRST_EXCEPTION });
     expect(done.size).toBe(2);
@@ -34,6 +38,7 @@ export function waitingTests({ test, ms }: GroupContext): void {
   });
 
   test('wait ALL_COMPLETED with a timeout returns what is done, without throwing', { maxWorkers: 2 }, async (executor) => {
+    await warmUp(executor);
     const stop = new AbortController();
     const quick = executor.submit(tasks.sleep, ms(5), 'quick');
     const slow = executor.submitWith({ signal: stop.signal }, tasks.sleep, ms(5_000), 'slow');
@@ -44,6 +49,7 @@ export function waitingTests({ test, ms }: GroupContext): void {
   });
 
   test('asCompleted yields each Future once, in completion order', { maxWorkers: 3 }, async (executor) => {
+    await warmUp(executor);
     const slow = executor.submit(tasks.sleep, ms(300), 'slow');
     const quick = executor.submit(tasks.sleep, ms(5), 'quick');
     const middle = executor.submit(tasks.failLater, 'Error', 'middle', ms(120));
@@ -58,6 +64,7 @@ export function waitingTests({ test, ms }: GroupContext): void {
   });
 
   test('asCompleted throws TimeoutError when futures are left after the timeout', { maxWorkers: 2 }, async (executor) => {
+    await warmUp(executor);
     const stop = new AbortController();
     const quick = executor.submit(tasks.sleep, ms(5), 'quick');
     const slow = executor.submitWith({ signal: stop.signal }, tasks.sleep, ms(5_000), 'slow');

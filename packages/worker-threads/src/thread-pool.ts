@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import {
+  BrokenExecutorError,
+  Executor,
+  WorkerCrashedError,
+  baseConfig,
+  deserializeError,
+  durationOption,
+  fromTaskOutcome,
+  integerOption,
+  isTaskRef,
+  toTaskCall,
+  type BaseExecutorOptions,
+  type BatchReport,
+  type ExecutorCapabilities,
+  type RunningTask,
+  type TaskOutcome,
+  type TaskRef,
+} from '@futures/core';
+import { Piscina } from 'piscina';
+import { fromTransferable } from './shared/index.js';
+import { isStreamedOutcome, isTaskStarted, type BatchRequest, type BatchResponse, type WorkerSettings } from './messages.js';
+
+/** Options of {@link ThreadPoolExecutor}. */
+export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
+  /**
+   * Worker threads at most: Python's `max_workers`.
+   * @default os.availableParallelism()
+   */
+  readonly maxWorkers?: number | undefined;
+  /**
+   * Worker threads kept alive while idle.
+   * @default 0
+   */
+  readonly minWorkers?: number | undefined;
+  /**
+   * How long an idle thread above `minWorkers` lives, in ms.
+   * @default 10_000
+   */
+  readonly idleTimeout?: number | undefined;
+  /** Tasks that may wait for a thread; when full, `submit` throws `QueueFullError`. @default Infinity */
+  readonly maxQueue?: number | undefined;
+  /** Default per-task time limit in ms; past it the thread running the task is stopped and replaced. */
+  readonly taskTimeout?: number | undefined;
+  /**
+   * Most tasks sent to a thread in one message when the queue is deeper than the threads
+   * (fewer messages for many small tasks). `map`'s `chunksize` may ask for more. `1` turns it off.
+   * @default 64
+   */
+  readonly maxBatchSize?: number | undefined;
+  /** Memory limits of each thread (`worker_threads` resource limits); a thread past them is replaced. */
+  readonly resourceLimits?: ResourceLimits | undefined;
+  /**
+   * Runs in every new thread before its first task (Python's `initializer`). If it throws, the
+   * executor is broken: every task fails with `BrokenExecutorError` and the cause.
+   * @example new ThreadPoolExecutor({ initializer: tasks.connect, initArgs: [url] })
+   */
+  readonly initializer?: TaskRef | undefined;
+  /** Arguments of `initializer`. @default [] */
+  readonly initArgs?: readonly unknown[] | undefined;
+  /** `process.env` of the threads. @default the parent's environment (shared) */
+  readonly env?: Record<string, string | undefined> | undefined;
+  /** `process.argv` additions of the threads. */
+  readonly argv?: readonly string[] | undefined;
+  /** Node options of the threads (`worker_threads` `execArgv`). */
+  readonly execArgv?: readonly string[] | undefined;
+  /**
+   * What a crashed thread (exit, uncaught error, out of memory) does: `'replace'` fails only the
+   * task it was running and starts a new thread; `'break'` is Python's semantics: the executor
+   * becomes broken and every pending task fails with `BrokenExecutorError`.
+   * @default 'replace'
+   */
+  readonly onWorkerCrash?: 'replace' | 'break' | undefined;
+}
+
+const OPTION_KEYS = ['minWorkers', 'idleTimeout', 'maxBatchSize', 'resourceLimits', 'initializer', 'initArgs', 'env', 'argv', 'execArgv', 'onWorkerCrash'];
+
+/** Running from the TypeScript sources (tests): threads then resolve @futures packages to sources too. */
+const SOURCE_MODE = import.meta.url.endsWith('.ts');
+
+/**
+ * The worker entry: the built `worker.js`. Running from the TypeScript sources (our tests, or
+ * tsx), a small bootstrap in the temp directory registers tsx in the thread, then loads `worker.ts`.
+ */
+function workerFilename(): string {
+  const here = import.meta.url;
+  if (!SOURCE_MODE) return fileURLToPath(new URL('./worker.js', here));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new URL('./worker.ts', here).href;
+  const source = `const { register } = await import(${JSON.stringify(tsx)});\nregister();\nconst m = await import(${JSON.stringify(worker)});\nexport default m.default;\n`;
+  const file = join(tmpdir(), `futures-worker-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) writeFileSync(file, source);
+  return file;
+}
+
+/**
+ * Python's `ThreadPoolExecutor`, on Node.js worker threads (piscina): CPU-bound tasks run in
+ * parallel. Tasks are task references (a module and an export), resolved inside the threads.
+ *
+ * @example
+ * const tasks = defineTasks<typeof import('./tasks.js')>(new URL('./tasks.js', import.meta.url));
+ * await using executor = new ThreadPoolExecutor({ maxWorkers: 4 });
+ * for await (const n of executor.map(tasks.fib, [30, 31, 32])) console.log(n);
+ */
+export class ThreadPoolExecutor extends Executor {
+  /** Threads: task references only; a running task is stopped by stopping its thread; values are copied. */
+  readonly capabilities: ExecutorCapabilities = Object.freeze({ plainFunctions: false, stopRunning: 'forced', sameObjects: false });
+
+  readonly #pool: Piscina;
+  readonly #batchSize: number;
+  readonly #onCrash: 'replace' | 'break';
+  readonly #streams = new Map<number, (index: number, outcome: TaskOutcome) => void>();
+  /** Stoppable tasks waiting for their thread to say that they started. */
+  readonly #starts = new Map<number, RunningTask>();
+  #nextBatch = 1;
+
+  /** Creates the executor; threads start when tasks arrive. Every option is checked here. */
+  constructor(options?: ThreadPoolExecutorOptions) {
+    const config = baseConfig('ThreadPoolExecutor', options, { maxWorkers: availableParallelism() }, OPTION_KEYS);
+    super(config);
+    const opts = config.options as ThreadPoolExecutorOptions;
+    const minWorkers = integerOption('minWorkers', opts.minWorkers, 0, 0);
+    if (minWorkers > config.maxWorkers) throw new RangeError(`minWorkers (${minWorkers}) must be <= maxWorkers (${config.maxWorkers})`);
+    this.#batchSize = integerOption('maxBatchSize', opts.maxBatchSize, 64);
+    const onCrash = opts.onWorkerCrash ?? 'replace';
+    if (onCrash !== 'replace' && onCrash !== 'break') throw new TypeError(`onWorkerCrash must be 'replace' or 'break', got ${JSON.stringify(onCrash)}`);
+    this.#onCrash = onCrash;
+    if (opts.initializer !== undefined && !isTaskRef(opts.initializer)) {
+      throw new TypeError('initializer must be a task reference (from defineTasks), not a function: it runs inside each thread');
+    }
+    if (opts.initArgs !== undefined && !Array.isArray(opts.initArgs)) throw new TypeError('initArgs must be an array');
+    for (const key of ['argv', 'execArgv'] as const) {
+      if (opts[key] !== undefined && !(Array.isArray(opts[key]) && opts[key].every((v) => typeof v === 'string'))) {
+        throw new TypeError(`${key} must be an array of strings`);
+      }
+    }
+    if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null)) throw new TypeError('env must be an object');
+    const settings: WorkerSettings = opts.initializer
+      ? { initializer: { module: opts.initializer.module, name: opts.initializer.name, args: opts.initArgs ?? [] } }
+      : {};
+    this.#pool = new Piscina({
+      filename: workerFilename(),
+      minThreads: minWorkers,
+      maxThreads: config.maxWorkers,
+      idleTimeout: durationOption('idleTimeout', opts.idleTimeout) ?? 10_000,
+      concurrentTasksPerWorker: 1,
+      workerData: { futures: settings },
+      ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
+      ...(opts.env ? { env: opts.env as Record<string, string> } : {}),
+      ...(opts.argv ? { argv: [...opts.argv] } : {}),
+      ...(SOURCE_MODE || opts.execArgv ? { execArgv: [...(SOURCE_MODE ? ['--conditions=@futures/source'] : []), ...(opts.execArgv ?? [])] } : {}),
+    });
+    this.#pool.on('message', (message: unknown) => {
+      if (isStreamedOutcome(message)) this.#streams.get(message.batch)?.(message.index, message.outcome);
+      else if (isTaskStarted(message)) this.#starts.get(message.batch)?.started();
+    });
+    // piscina reports a thread that failed outside a task here; the task side is handled per batch.
+    this.#pool.on('error', () => undefined);
+  }
+
+  /** Threads running now. */
+  get threadCount(): number {
+    return this.#pool.threads.length;
+  }
+
+  protected override get maxBatchSize(): number {
+    return this.#batchSize;
+  }
+
+  /** Timeouts count from when the thread starts the task, not from thread start-up. */
+  protected override get reportsTaskStart(): boolean {
+    return true;
+  }
+
+  protected runTask(): never {
+    throw new TypeError('ThreadPoolExecutor runs tasks in batches');
+  }
+
+  protected override async runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
+    const calls = batch.map(toTaskCall);
+    const id = this.#nextBatch++;
+    const first = batch[0] as RunningTask;
+    let received = 0;
+    let settleAll: (() => void) | undefined;
+    const allReceived = new Promise<void>((resolve) => (settleAll = resolve));
+    const pending: Promise<void>[] = []; // errors of task-module classes are rebuilt asynchronously
+    const settle = (index: number, outcome: TaskOutcome): void => {
+      const settlement = fromTaskOutcome(outcome, calls[index]?.module ?? '');
+      if ('then' in settlement) pending.push(settlement.then(({ failed, value }) => report(index, failed, value)));
+      else report(index, settlement.failed, settlement.failed ? settlement.value : fromTransferable(settlement.value));
+      if (++received === calls.length) settleAll?.();
+    };
+    if (calls.length > 1) this.#streams.set(id, settle);
+    const notifyStart = first.stoppable && batch.length === 1;
+    if (notifyStart) this.#starts.set(id, first);
+    const request: BatchRequest = { batch: id, calls, notifyStart };
+    try {
+      const response = (await this.#pool.run(request, {
+        ...(first.stoppable ? { signal: first.signal } : {}),
+        ...(first.transfer ? { transferList: first.transfer as never } : {}),
+      })) as BatchResponse;
+      if (response.kind === 'initializer-failed') {
+        const cause = deserializeError(response.error);
+        const error = new BrokenExecutorError(`ThreadPoolExecutor: the initializer failed in thread ${response.threadId}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+        this.markBroken(error);
+        throw error;
+      }
+      if (response.kind === 'single') settle(0, response.outcome);
+      else await allReceived;
+      await Promise.all(pending);
+    } catch (error) {
+      // Outcomes posted before a crash may still be in flight on the other port: let them land.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(pending);
+      throw this.#explain(error, batch[received] ?? first);
+    } finally {
+      this.#streams.delete(id);
+      this.#starts.delete(id);
+    }
+  }
+
+  protected override async release(): Promise<void> {
+    await this.#pool.destroy();
+  }
+
+  /** Turns piscina's rejection into the error the task's future gets. */
+  #explain(error: unknown, running: RunningTask): unknown {
+    if (error instanceof BrokenExecutorError) return error;
+    if (running.signal.aborted) return running.signal.reason;
+    const err = error as (Error & { code?: string }) | undefined;
+    const name = isTaskRef(running.task) ? running.task.name : 'task';
+    if (err?.name === 'DataCloneError') {
+      return new TypeError(`the arguments of task ${name} cannot be copied to a worker thread: ${err.message}`, { cause: error });
+    }
+    const exitCode = /exited with code:? (-?\d+)/i.exec(err?.message ?? '')?.[1];
+    const crashed = new WorkerCrashedError(
+      err?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? `the worker thread running task ${name} ran out of memory (resourceLimits) and was replaced`
+        : `the worker thread running task ${name} died${exitCode === undefined ? '' : ` with exit code ${exitCode}`}: ${err?.message ?? String(error)}`,
+      exitCode === undefined ? {} : { exitCode: Number(exitCode) },
+      { cause: error },
+    );
+    if (this.#onCrash === 'break') {
+      this.markBroken(new BrokenExecutorError(`ThreadPoolExecutor is broken: ${crashed.message}`, { cause: crashed }));
+    }
+    return crashed;
+  }
+}

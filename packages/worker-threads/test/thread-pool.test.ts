@@ -1,0 +1,134 @@
+import { BrokenExecutorError, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
+import { describe, expect, it } from 'vitest';
+import { Lock, ThreadPoolExecutor, Value } from '../src/index.js';
+
+const tasks = defineTasks<typeof import('./fixtures/tasks.js')>(new URL('./fixtures/tasks.ts', import.meta.url));
+
+describe('ThreadPoolExecutor options', () => {
+  it.each([
+    [{ maxWorkers: 0 }, RangeError, 'maxWorkers must be >= 1, got 0'],
+    [{ minWorkers: -1 }, RangeError, 'minWorkers must be >= 0, got -1'],
+    [{ maxWorkers: 2, minWorkers: 3 }, RangeError, 'minWorkers (3) must be <= maxWorkers (2)'],
+    [{ maxBatchSize: 0 }, RangeError, 'maxBatchSize must be >= 1, got 0'],
+    [{ idleTimeout: -1 }, RangeError, 'idleTimeout must be >= 0 milliseconds, got -1'],
+    [{ onWorkerCrash: 'explode' }, TypeError, `onWorkerCrash must be 'replace' or 'break', got "explode"`],
+    [{ initializer: () => undefined }, TypeError, 'initializer must be a task reference (from defineTasks), not a function'],
+    [{ initArgs: 'x' }, TypeError, 'initArgs must be an array'],
+    [{ execArgv: [1] }, TypeError, 'execArgv must be an array of strings'],
+    [{ maxThreads: 4 }, TypeError, 'new ThreadPoolExecutor(): unknown option "maxThreads"'],
+  ])('rejects %j with an exact message', (options, type, message) => {
+    expect(() => new ThreadPoolExecutor(options as never)).toThrow(type);
+    expect(() => new ThreadPoolExecutor(options as never)).toThrow(message);
+  });
+
+  it('refuses a plain function with a TypeError that says how to write a task module', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    expect(() => executor.submit((x: number) => x * 2, 1)).toThrow(/Export it from a module and pass a task reference instead, e\.g\. defineTasks/);
+  });
+});
+
+describe('ThreadPoolExecutor crashes', () => {
+  it('a task that exits its thread fails only its own future, with the exit code; the thread is replaced', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+    const runs = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const crasher = executor.submit(tasks.countAndMaybeExit, runs, 0, 0);
+    const others = [1, 2, 3].map((i) => executor.submit(tasks.countAndMaybeExit, runs, i, -1));
+    const error = await crasher.exception();
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error).toMatchObject({ code: 'ERR_WORKER_CRASHED', exitCode: 7 });
+    expect((error as Error).message).toMatch(/countAndMaybeExit.*exit code 7/);
+    expect(await Promise.all(others)).toEqual([10, 20, 30]);
+    expect(await executor.submit(tasks.square, 9)).toBe(81);
+  });
+
+  it('batch-mates of a crashing task run exactly once; the ones after it are queued again', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const n = 12;
+    const exitAt = 5;
+    const runs = new Int32Array(new SharedArrayBuffer(4 * n));
+    const futures: Future<number>[] = [];
+    const off = executor.on('submitted', (future) => futures.push(future as Future<number>));
+    const input = Array.from({ length: n }, (_, i) => [runs, i, exitAt] as [Int32Array, number, number]);
+    // chunksize 12: the whole input travels to the thread as one batch.
+    await expect(
+      (async () => {
+        for await (const value of executor.starmap(tasks.countAndMaybeExit, input, { chunksize: n })) void value;
+      })(),
+    ).rejects.toBeInstanceOf(WorkerCrashedError);
+    off();
+    await executor.onIdle();
+    expect(Array.from(runs.slice(0, exitAt))).toEqual([1, 1, 1, 1, 1]); // ran once, results delivered
+    expect(runs[exitAt]).toBe(1);
+    for (let i = 0; i < exitAt; i++) expect(await futures[i]).toBe(i * 10);
+    expect(await futures[exitAt]!.exception()).toMatchObject({ exitCode: 7 });
+    // The map stopped at the failure: the tasks after it were either cancelled while queued
+    // again, or (if a thread took them first) ran exactly once.
+    for (let i = exitAt + 1; i < n; i++) {
+      const future = futures[i]!;
+      if (future.cancelled()) expect(runs[i]).toBe(0);
+      else {
+        expect(await future).toBe(i * 10);
+        expect(runs[i]).toBe(1);
+      }
+    }
+  });
+
+  it('an uncaught error in a timer kills the thread and fails the task with WorkerCrashedError', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const error = await executor.submit(tasks.throwLater).exception();
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect((error as Error).message).toMatch(/uncaught in a timer/);
+    expect(await executor.submit(tasks.square, 3)).toBe(9);
+  });
+
+  it('a thread past its resourceLimits fails its task with an out-of-memory WorkerCrashedError', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
+    const error = await executor.submit(tasks.exhaustMemory).exception();
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect((error as Error).message).toMatch(/out of memory/);
+    expect(await executor.submit(tasks.square, 4)).toBe(16);
+  });
+
+  it("onWorkerCrash: 'break' gives Python's semantics: the executor is broken", async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1, onWorkerCrash: 'break' });
+    const runs = new Int32Array(new SharedArrayBuffer(8));
+    const crasher = executor.submit(tasks.countAndMaybeExit, runs, 0, 0);
+    const waiting = executor.submit(tasks.square, 2);
+    expect(await crasher.exception()).toBeInstanceOf(WorkerCrashedError);
+    expect(await waiting.exception()).toBeInstanceOf(BrokenExecutorError);
+    expect(() => executor.submit(tasks.square, 3)).toThrow(BrokenExecutorError);
+  });
+});
+
+describe('ThreadPoolExecutor initializer', () => {
+  it('runs in every thread before its first task', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 2, initializer: tasks.init, initArgs: ['hello from init'] });
+    const greetings = await Promise.all(Array.from({ length: 4 }, () => executor.submit(tasks.readGreeting)));
+    expect(greetings).toEqual(Array(4).fill('hello from init'));
+  });
+
+  it('a failing initializer breaks the executor with the cause, instead of hanging', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1, initializer: tasks.failingInit });
+    const error = await executor.submit(tasks.square, 2).exception();
+    expect(error).toBeInstanceOf(BrokenExecutorError);
+    expect((error as Error).message).toMatch(/initializer failed.*cannot connect/);
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
+    expect(() => executor.submit(tasks.square, 3)).toThrow(BrokenExecutorError);
+  });
+});
+
+describe('ThreadPoolExecutor shared memory', () => {
+  it('100 tasks incrementing a shared Value under a Lock give exactly 100', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 4 });
+    const counter = new Value('i', 0);
+    const lock = new Lock();
+    await Promise.all(Array.from({ length: 100 }, () => executor.submit(tasks.lockedIncrement, counter, lock)));
+    expect(counter.value).toBe(100);
+  });
+
+  it('spreads work over several threads', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+    const ids = await Promise.all(Array.from({ length: 6 }, () => executor.submit(tasks.whichThread, 50)));
+    expect(new Set(ids).size).toBe(2);
+  });
+});
