@@ -614,7 +614,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     );
   }
   #start(item: WorkItem): void {
-    this.#startTimer(item);
+    this.#armTimer(item);
     let result: unknown;
     try {
       result = this.runTask(item);

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './thread-pool.js';
+export { transfer, type Transferable } from './transfer.js';
 export * from './shared/index.js';

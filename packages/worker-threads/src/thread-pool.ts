@@ -14,6 +14,7 @@ import {
   fromTaskOutcome,
   integerOption,
   isTaskRef,
+  limitOption,
   toTaskCall,
   type BaseExecutorOptions,
   type BatchReport,
@@ -53,6 +54,12 @@ export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
    * @default 64
    */
   readonly maxBatchSize?: number | undefined;
+  /**
+   * Replace a thread after it ran this many tasks (Python's `max_tasks_per_child`): for tasks
+   * that leak memory or state. Tasks then travel one per message.
+   * @default Infinity
+   */
+  readonly maxTasksPerWorker?: number | undefined;
   /** Memory limits of each thread (`worker_threads` resource limits); a thread past them is replaced. */
   readonly resourceLimits?: ResourceLimits | undefined;
   /**
@@ -78,7 +85,7 @@ export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
   readonly onWorkerCrash?: 'replace' | 'break' | undefined;
 }
 
-const OPTION_KEYS = ['minWorkers', 'idleTimeout', 'maxBatchSize', 'resourceLimits', 'initializer', 'initArgs', 'env', 'argv', 'execArgv', 'onWorkerCrash'];
+const OPTION_KEYS = ['minWorkers', 'idleTimeout', 'maxBatchSize', 'maxTasksPerWorker', 'resourceLimits', 'initializer', 'initArgs', 'env', 'argv', 'execArgv', 'onWorkerCrash'];
 
 /** Running from the TypeScript sources (tests): threads then resolve @futures packages to sources too. */
 const SOURCE_MODE = import.meta.url.endsWith('.ts');
@@ -118,6 +125,12 @@ export class ThreadPoolExecutor extends Executor {
   /** Stoppable tasks waiting for their thread to say that they started. */
   readonly #starts = new Map<number, RunningTask>();
   #nextBatch = 1;
+  readonly #maxTasksPerWorker: number;
+  /** Threads that ran their maxTasksPerWorker tasks and are being replaced. */
+  readonly #retiring = new Set<number>();
+  #destroyed: Promise<void> | undefined;
+  /** Set by terminateWorkers()/killWorkers(): why running tasks stopped. */
+  #terminatedBy: string | undefined;
 
   /** Creates the executor; threads start when tasks arrive. Every option is checked here. */
   constructor(options?: ThreadPoolExecutorOptions) {
@@ -126,7 +139,9 @@ export class ThreadPoolExecutor extends Executor {
     const opts = config.options as ThreadPoolExecutorOptions;
     const minWorkers = integerOption('minWorkers', opts.minWorkers, 0, 0);
     if (minWorkers > config.maxWorkers) throw new RangeError(`minWorkers (${minWorkers}) must be <= maxWorkers (${config.maxWorkers})`);
-    this.#batchSize = integerOption('maxBatchSize', opts.maxBatchSize, 64);
+    this.#maxTasksPerWorker = limitOption('maxTasksPerWorker', opts.maxTasksPerWorker, Infinity);
+    // A thread that must retire after N tasks gets them one at a time, so that N is exact.
+    this.#batchSize = this.#maxTasksPerWorker === Infinity ? integerOption('maxBatchSize', opts.maxBatchSize, 64) : 1;
     const onCrash = opts.onWorkerCrash ?? 'replace';
     if (onCrash !== 'replace' && onCrash !== 'break') throw new TypeError(`onWorkerCrash must be 'replace' or 'break', got ${JSON.stringify(onCrash)}`);
     this.#onCrash = onCrash;
@@ -150,6 +165,8 @@ export class ThreadPoolExecutor extends Executor {
       idleTimeout: durationOption('idleTimeout', opts.idleTimeout) ?? 10_000,
       concurrentTasksPerWorker: 1,
       workerData: { futures: settings },
+      // piscina's default choice, minus threads retiring after maxTasksPerWorker tasks.
+      loadBalancer: (_task, workers) => workers.find((worker) => worker.currentUsage === 0 && !worker.terminating && !this.#retiring.has(worker.id)) ?? null,
       ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
       ...(opts.env ? { env: opts.env as Record<string, string> } : {}),
       ...(opts.argv ? { argv: [...opts.argv] } : {}),
@@ -168,6 +185,27 @@ export class ThreadPoolExecutor extends Executor {
     return this.#pool.threads.length;
   }
 
+  /**
+   * Python 3.14's `terminate_workers()`: stops every thread now. Tasks not started are
+   * cancelled; running tasks fail with `BrokenExecutorError`; the executor is shut down.
+   * Resolves when every future has settled and no thread is left.
+   */
+  async terminateWorkers(): Promise<void> {
+    this.#terminatedBy ??= 'terminateWorkers()';
+    const shutdown = this.shutdown({ cancelFutures: true });
+    await this.#destroy();
+    await shutdown;
+  }
+
+  /**
+   * Python 3.14's `kill_workers()`. Threads have no signals to choose from: this stops them
+   * exactly like {@link ThreadPoolExecutor.terminateWorkers}.
+   */
+  async killWorkers(): Promise<void> {
+    this.#terminatedBy ??= 'killWorkers()';
+    await this.terminateWorkers();
+  }
+
   protected override get maxBatchSize(): number {
     return this.#batchSize;
   }
@@ -177,8 +215,13 @@ export class ThreadPoolExecutor extends Executor {
     return true;
   }
 
-  protected runTask(): never {
-    throw new TypeError('ThreadPoolExecutor runs tasks in batches');
+  /** One task at a time (batching off, or `maxTasksPerWorker` set): a batch of one. */
+  protected async runTask(running: RunningTask): Promise<unknown> {
+    let outcome: { failed: boolean; value: unknown } | undefined;
+    await this.runBatch([running], (_index, failed, value) => (outcome = { failed, value }));
+    if (outcome === undefined) throw new Error(`ThreadPoolExecutor: the worker returned no result for task ${toTaskCall(running).name}`);
+    if (outcome.failed) throw outcome.value;
+    return outcome.value;
   }
 
   protected override async runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
@@ -210,6 +253,7 @@ export class ThreadPoolExecutor extends Executor {
         this.markBroken(error);
         throw error;
       }
+      if (response.ran >= this.#maxTasksPerWorker) await this.#retire(response.threadId);
       if (response.kind === 'single') settle(0, response.outcome);
       else await allReceived;
       await Promise.all(pending);
@@ -225,13 +269,35 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   protected override async release(): Promise<void> {
-    await this.#pool.destroy();
+    await this.#destroy();
+  }
+
+  /**
+   * Stops a thread that ran its quota, before its slot takes the next task: piscina then starts
+   * a fresh thread for it.
+   */
+  async #retire(threadId: number): Promise<void> {
+    this.#retiring.add(threadId);
+    const thread = this.#pool.threads.find((worker) => worker.threadId === threadId);
+    try {
+      if (thread !== undefined) await thread.terminate();
+    } finally {
+      this.#retiring.delete(threadId);
+    }
+  }
+
+  #destroy(): Promise<void> {
+    this.#destroyed ??= this.#pool.destroy();
+    return this.#destroyed;
   }
 
   /** Turns piscina's rejection into the error the task's future gets. */
   #explain(error: unknown, running: RunningTask): unknown {
     if (error instanceof BrokenExecutorError) return error;
     if (running.signal.aborted) return running.signal.reason;
+    if (this.#terminatedBy !== undefined) {
+      return new BrokenExecutorError(`task ${isTaskRef(running.task) ? running.task.name : ''} was stopped: ${this.#terminatedBy} terminated every thread`, { cause: error });
+    }
     const err = error as (Error & { code?: string }) | undefined;
     const name = isTaskRef(running.task) ? running.task.name : 'task';
     if (err?.name === 'DataCloneError') {

@@ -4,13 +4,28 @@
  * batch through `parentPort` as soon as it is known.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runTaskCalls, serializeError, type TaskOutcome } from '@futures/core';
 import type { BatchRequest, BatchResponse, StreamedOutcome, TaskStarted, WorkerSettings } from './messages.js';
 import { fromTransferable } from './shared/index.js';
+import { takeTransfer, type Transferable } from './transfer.js';
 import { prepareImport } from './typescript.js';
 
-/** Shared-memory primitives (Lock, Value, Queue, ...) arrive as plain data: revive them. */
-const hooks = { beforeImport: prepareImport, prepareArgs: (args: readonly unknown[]) => fromTransferable(args) as readonly unknown[] };
+/** What the running batch's results ask to move instead of copy (see `transfer()`). */
+let moving: Transferable[] = [];
+
+const hooks = {
+  beforeImport: prepareImport,
+  /** Shared-memory primitives (Lock, Value, Queue, ...) arrive as plain data: revive them. */
+  prepareArgs: (args: readonly unknown[]) => fromTransferable(args) as readonly unknown[],
+  /** A result wrapped by `transfer()` gives its value and queues its buffers to move. */
+  prepareResult: (value: unknown) => {
+    const marked = takeTransfer(value);
+    if (marked === undefined) return value;
+    moving.push(...marked.list);
+    return marked.value;
+  },
+};
 
 const settings = ((workerData as { futures?: WorkerSettings } | undefined)?.futures ?? {}) as WorkerSettings;
 let ran = 0;
@@ -37,16 +52,24 @@ export default async function runBatch(request: BatchRequest): Promise<BatchResp
   }
   if (calls.length === 1) {
     let single: TaskOutcome = [false, serializeError(new Error('no outcome'))];
+    moving = [];
     await runTaskCalls(calls, (_index, outcome) => (single = outcome), hooks);
     ran++;
-    return { kind: 'single', outcome: single, threadId, ran };
+    const response: BatchResponse = { kind: 'single', outcome: single, threadId, ran };
+    if (moving.length === 0) return response;
+    const list = moving;
+    moving = [];
+    return move({ [transferableSymbol]: list, [valueSymbol]: response } as never) as unknown as BatchResponse;
   }
+  moving = [];
   await runTaskCalls(
     calls,
     (index, outcome) => {
       ran++;
       const message: StreamedOutcome = { '@futures/outcome': true, batch, index, outcome };
-      parentPort?.postMessage(message);
+      const list = moving;
+      moving = [];
+      parentPort?.postMessage(message, list as never);
     },
     hooks,
   );

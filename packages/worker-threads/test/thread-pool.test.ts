@@ -132,3 +132,65 @@ describe('ThreadPoolExecutor shared memory', () => {
     expect(new Set(ids).size).toBe(2);
   });
 });
+
+describe('ThreadPoolExecutor transferables', () => {
+  it('moves an ArrayBuffer to the thread without copying when asked', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const buffer = new Uint8Array(1024).fill(2).buffer;
+    const copied = new Uint8Array(16).fill(1).buffer;
+    expect(await executor.submit(tasks.sumBytes, copied)).toBe(16);
+    expect(copied.byteLength).toBe(16); // copied: still usable here
+    expect(await executor.submitWith({ transfer: [buffer] }, tasks.sumBytes, buffer)).toBe(2048);
+    expect(buffer.byteLength).toBe(0); // moved: detached here
+  });
+
+  it('moves a result back without copying when the task returns transfer(value, list)', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const bytes = await executor.submit(tasks.makeBuffer, 4096, 7);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(bytes.length).toBe(4096);
+    expect(bytes[4095]).toBe(7);
+  });
+
+  it('moves a MessagePort to the thread', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const { MessageChannel } = await import('node:worker_threads');
+    const { port1, port2 } = new MessageChannel();
+    const answer = new Promise((resolve) => port1.once('message', resolve));
+    expect(await executor.submitWith({ transfer: [port2] }, tasks.answerOnPort, port2, 'hi')).toBe('sent');
+    expect(await answer).toBe('echo: hi');
+    port1.close();
+  });
+});
+
+describe('ThreadPoolExecutor terminateWorkers / killWorkers', () => {
+  it.each(['terminateWorkers', 'killWorkers'] as const)('%s stops running tasks, cancels queued ones and shuts down', async (method) => {
+    const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const running = executor.submit(tasks.whichThread, 10_000);
+    const queued = executor.submit(tasks.square, 2);
+    await new Promise((resolve) => executor.once('started', () => resolve(undefined)));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the thread start the task
+    await executor[method]();
+    expect(await running.exception()).toBeInstanceOf(BrokenExecutorError);
+    expect((await running.exception() as Error).message).toMatch(new RegExp(`${method}\\(\\) terminated every thread`));
+    expect(queued.cancelled()).toBe(true);
+    expect(executor.isShutdown).toBe(true);
+    expect(executor.threadCount).toBe(0);
+  });
+});
+
+describe('ThreadPoolExecutor maxTasksPerWorker', () => {
+  it('replaces a thread after it ran maxTasksPerWorker tasks', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1, maxTasksPerWorker: 2 });
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await executor.submit(tasks.whichThread, 1));
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).toBe(ids[3]);
+    expect(ids[4]).toBe(ids[5]);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('validates maxTasksPerWorker', () => {
+    expect(() => new ThreadPoolExecutor({ maxTasksPerWorker: 0 })).toThrow('maxTasksPerWorker must be >= 1, got 0');
+  });
+});
