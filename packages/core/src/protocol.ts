@@ -51,11 +51,11 @@ export async function runTaskCalls(
     const call = calls[i] as TaskCall;
     let outcome: TaskOutcome;
     try {
+      // Before the first import of a module (e.g. to register a TypeScript loader).
+      const preparing = hooks.beforeImport?.(call.module);
+      if (preparing !== undefined) await preparing;
       let fn = resolveTaskRef(call);
-      if (typeof fn !== 'function') {
-        await hooks.beforeImport?.(call.module);
-        fn = await fn;
-      }
+      if (typeof fn !== 'function') fn = await fn;
       const args = hooks.prepareArgs ? hooks.prepareArgs(call.args) : call.args;
       let value = fn.apply(context, args as unknown[]);
       if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') value = await value;
