@@ -32,6 +32,11 @@ export interface AsyncExecutorOptions extends BaseExecutorOptions {
    * @example new AsyncExecutor({ taskTimeout: 30_000 })
    */
   readonly taskTimeout?: number | undefined;
+  /**
+   * Record how long tasks wait and run: `executor.timing` then gives percentiles.
+   * @default false
+   */
+  readonly recordTiming?: boolean | undefined;
 }
 
 /** The default concurrency: Python's `ThreadPoolExecutor` caps its default at 32 as well. */

@@ -37,7 +37,7 @@ describe('AsyncExecutor options', () => {
     [{ maxQueue: -1 }, RangeError, 'maxQueue must be >= 0, got -1'],
     [{ taskTimeout: -5 }, RangeError, 'taskTimeout must be >= 0 milliseconds, got -5'],
     [{ taskTimeout: 'soon' }, TypeError, 'taskTimeout must be a number of milliseconds, got "soon"'],
-    [{ maxWorker: 4 }, TypeError, 'new AsyncExecutor(): unknown option "maxWorker"; known options are maxWorkers, maxQueue, taskTimeout'],
+    [{ maxWorker: 4 }, TypeError, 'new AsyncExecutor(): unknown option "maxWorker"; known options are maxWorkers, maxQueue, taskTimeout, recordTiming'],
     [42, TypeError, 'new AsyncExecutor(): options must be an object, got 42'],
   ])('rejects %j with an exact message', (options, type, message) => {
     expect(() => new AsyncExecutor(options as never)).toThrow(type);

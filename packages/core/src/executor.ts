@@ -3,6 +3,7 @@ import { Emitter, type ExecutorEvents, type ExecutorStats } from './events.js';
 import { Future } from './future.js';
 import { MapIterator, type MapOptions } from './map.js';
 import { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
+import { Durations, type DurationSummary } from './durations.js';
 import { Deque } from './queue.js';
 import { checkTask, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
 import { checkSignal, formatMs, noop, onAbort } from './timing.js';
@@ -74,6 +75,8 @@ export interface ExecutorConfig {
   readonly maxQueue: number;
   /** The validated default per-task timeout in ms (`undefined` for none). */
   readonly taskTimeout: number | undefined;
+  /** Record wait and run times for `executor.timing`. */
+  readonly recordTiming?: boolean;
 }
 
 /** Options every backend accepts; backends extend this interface. */
@@ -93,19 +96,29 @@ export interface BaseExecutorOptions {
    * @default undefined (no limit)
    */
   readonly taskTimeout?: number | undefined;
+  /**
+   * Record how long tasks wait and run, for `executor.timing` (percentiles). Costs two clock
+   * reads per task.
+   * @default false for AsyncExecutor, true for the thread and process backends
+   */
+  readonly recordTiming?: boolean | undefined;
 }
 
 /** Checks the options every backend shares; backends call it from their constructors. */
 export function baseConfig(
   name: string,
   options: BaseExecutorOptions | undefined,
-  defaults: { readonly maxWorkers: number },
+  defaults: { readonly maxWorkers: number; readonly recordTiming?: boolean },
   extraKeys: readonly string[] = [],
 ): ExecutorConfig & { readonly options: Partial<BaseExecutorOptions> } {
   const opts = optionsObject(`new ${name}()`, options);
-  rejectUnknownOptions(`new ${name}()`, opts, ['maxWorkers', 'maxQueue', 'taskTimeout', ...extraKeys]);
+  rejectUnknownOptions(`new ${name}()`, opts, ['maxWorkers', 'maxQueue', 'taskTimeout', 'recordTiming', ...extraKeys]);
+  if (opts.recordTiming !== undefined && typeof opts.recordTiming !== 'boolean') {
+    throw new TypeError(`recordTiming must be a boolean, got ${typeof opts.recordTiming}`);
+  }
   return {
     name,
+    recordTiming: opts.recordTiming ?? defaults.recordTiming ?? false,
     maxWorkers: integerOption('maxWorkers', opts.maxWorkers, defaults.maxWorkers),
     maxQueue: limitOption('maxQueue', opts.maxQueue, Infinity, 0),
     taskTimeout: durationOption('taskTimeout', opts.taskTimeout),
@@ -189,6 +202,9 @@ class WorkItem implements RunningTask {
 
   /** Set once the future is running; a batch-mate put back in the queue keeps it. */
   isRunning = false;
+  /** `performance.now()` at submit and at start, when the executor records timing. */
+  submittedAt = 0;
+  startedAt = 0;
   /** Starts the per-task timeout (set by the executor when it runs the task). */
   started: () => void = noop;
 
@@ -249,6 +265,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   #busy = 0;
   /** Moving average of a task's time in ms, measured by batching backends. */
   #taskMs: number | undefined;
+  /** Wait and run times, when `recordTiming` is on. */
+  readonly #timing: { readonly wait: Durations; readonly run: Durations } | undefined;
   #shutdown = false;
   #broken: BrokenExecutorError | undefined;
   #closed: Promise<void> | undefined;
@@ -262,6 +280,15 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.maxWorkers = config.maxWorkers;
     this.maxQueue = config.maxQueue;
     this.#taskTimeout = config.taskTimeout;
+    this.#timing = config.recordTiming === true ? { wait: new Durations(), run: new Durations() } : undefined;
+  }
+
+  /**
+   * Percentiles (ms) of how long recent tasks waited for a worker and how long they ran, when
+   * the executor records timing (`recordTiming`); `undefined` otherwise.
+   */
+  get timing(): { readonly wait: DurationSummary; readonly run: DurationSummary } | undefined {
+    return this.#timing === undefined ? undefined : { wait: this.#timing.wait.summary(), run: this.#timing.run.summary() };
   }
 
   /**
@@ -488,6 +515,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     }
     const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer, chunk);
     this.#submitted++;
+    if (this.#timing !== undefined) item.submittedAt = performance.now();
     if (this.hasListeners('submitted')) this.emit('submitted', item.future);
     if (signal?.aborted) {
       item.future.item = undefined; // never queued: nothing to take out of the queue counts
@@ -536,6 +564,10 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       if (!item.future.setRunningOrNotifyCancel()) return false;
       item.isRunning = true;
       item.future.item = undefined;
+      if (this.#timing !== undefined) {
+        item.startedAt = performance.now();
+        this.#timing.wait.add(item.startedAt - item.submittedAt);
+      }
       if (this.hasListeners('started')) this.emit('started', item.future);
     }
     this.#queued--;
@@ -580,6 +612,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       reported[index] = true;
       const now = performance.now();
       this.#measure(now - last);
+      this.#timing?.run.add(now - Math.max(last, item.startedAt)); // tasks of a batch run one after another
       last = now;
       this.#settleItem(item, failed, value);
     };
@@ -674,6 +707,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   /** The task's promise settled: free the slot, settle the future unless an abort did already. */
   #finish(item: WorkItem, failed: boolean, value: unknown): void {
     this.#busy--;
+    this.#timing?.run.add(performance.now() - item.startedAt);
     this.#settleItem(item, failed, value);
     this.#afterSettle();
   }

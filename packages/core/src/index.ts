@@ -33,6 +33,7 @@ export {
   type SubmitOptions,
 } from './executor.js';
 export type { ExecutorEvents, ExecutorStats } from './events.js';
+export type { DurationSummary } from './durations.js';
 export type { MapOptions } from './map.js';
 export {
   ALL_COMPLETED,

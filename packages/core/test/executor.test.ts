@@ -1190,3 +1190,24 @@ describe('scale', () => {
     expect(await blocker).toBe(0);
   });
 });
+
+describe('timing (recordTiming)', () => {
+  it('is undefined unless recordTiming is on, and validated', async () => {
+    await using plain = new TestExecutor();
+    expect(plain.timing).toBeUndefined();
+    expect(() => new TestExecutor({ recordTiming: 'yes' as never })).toThrow('recordTiming must be a boolean, got string');
+  });
+
+  it('reports wait and run percentiles of the tasks', async () => {
+    await using executor = new TestExecutor({ maxWorkers: 1, recordTiming: true });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await Promise.all(Array.from({ length: 5 }, () => executor.submit(() => sleep(20))));
+    const timing = executor.timing!;
+    expect(timing.run.count).toBe(5);
+    expect(timing.wait.count).toBe(5);
+    expect(timing.run.p50).toBeGreaterThanOrEqual(15); // each task sleeps 20 ms
+    expect(timing.wait.max).toBeGreaterThanOrEqual(60); // the last waited for the four before it
+    expect(timing.run.p50).toBeLessThanOrEqual(timing.run.p90);
+    expect(timing.run.p90).toBeLessThanOrEqual(timing.run.max);
+  });
+});

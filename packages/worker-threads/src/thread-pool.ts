@@ -134,7 +134,7 @@ export class ThreadPoolExecutor extends Executor {
 
   /** Creates the executor; threads start when tasks arrive. Every option is checked here. */
   constructor(options?: ThreadPoolExecutorOptions) {
-    const config = baseConfig('ThreadPoolExecutor', options, { maxWorkers: availableParallelism() }, OPTION_KEYS);
+    const config = baseConfig('ThreadPoolExecutor', options, { maxWorkers: availableParallelism(), recordTiming: true }, OPTION_KEYS);
     super(config);
     const opts = config.options as ThreadPoolExecutorOptions;
     const minWorkers = integerOption('minWorkers', opts.minWorkers, 0, 0);

@@ -194,3 +194,14 @@ describe('ThreadPoolExecutor maxTasksPerWorker', () => {
     expect(() => new ThreadPoolExecutor({ maxTasksPerWorker: 0 })).toThrow('maxTasksPerWorker must be >= 1, got 0');
   });
 });
+
+describe('ThreadPoolExecutor timing', () => {
+  it('records wait and run percentiles by default', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await Promise.all(Array.from({ length: 4 }, () => executor.submit(tasks.whichThread, 30)));
+    const timing = executor.timing!;
+    expect(timing.run.count).toBe(4);
+    expect(timing.run.p50).toBeGreaterThanOrEqual(25);
+    expect(timing.wait.count).toBe(4);
+  });
+});
