@@ -622,9 +622,14 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       for (let i = 0; i < batch.length; i++) {
         if (reported[i]) continue;
         const item = batch[i] as WorkItem;
-        if (first || !failed) {
-          // The task that was running when the batch failed, or one the backend never answered.
-          const problem = failed ? error : new Error(`${this.#name}: the worker returned no result for task ${taskName(item.task)}`);
+        if (first || !failed || this.#broken !== undefined) {
+          // The task that was running when the batch failed, one the backend never answered, or
+          // (the executor broke meanwhile) one that has nowhere to run any more.
+          const problem = !failed
+            ? new Error(`${this.#name}: the worker returned no result for task ${taskName(item.task)}`)
+            : first
+              ? error
+              : this.#broken;
           this.#settleItem(item, true, problem);
         } else {
           this.#running--; // it never ran: back to the front of the queue
