@@ -21,13 +21,16 @@ export interface FuturesErrorOptions {
   readonly cause?: unknown;
 }
 
-/** Base class of every error this package throws. */
-export class FuturesError extends Error {
+/**
+ * Base class of every error this package throws. Other @futures packages extend it with codes
+ * of their own (the type parameter).
+ */
+export class FuturesError<C extends string = FuturesErrorCode> extends Error {
   /** A stable, documented code: match on it rather than on the message. */
-  readonly code: FuturesErrorCode;
+  readonly code: C;
 
   /** @param code the stable code, @param message what happened, stated with its context. */
-  constructor(code: FuturesErrorCode, message: string, options?: FuturesErrorOptions) {
+  constructor(code: C, message: string, options?: FuturesErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;

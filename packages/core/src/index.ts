@@ -64,3 +64,4 @@ export {
 export { deserializeError, serializeError, type SerializedError } from './transport.js';
 export { fromTaskOutcome, runTaskCalls, toTaskCall, type Settlement, type TaskCall, type TaskOutcome } from './protocol.js';
 export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
+export { describe as describeValue, formatMs } from './timing.js';

@@ -1,3 +1,4 @@
+import { FuturesError } from '@futures/core';
 /**
  * Error classes of the shared-memory primitives. Every class sets `name`, carries a stable
  * string `code` and keeps `cause`. Match them with `instanceof`, or with
@@ -19,18 +20,8 @@ export interface SharedStateErrorOptions {
   readonly cause?: unknown;
 }
 
-/** Base class of every error the shared-memory primitives throw. */
-export class SharedStateError extends Error {
-  /** A stable, documented code: match on it rather than on the message. */
-  readonly code: SharedStateErrorCode;
-
-  /** @param code the stable code, @param message what happened, stated with its context. */
-  constructor(code: SharedStateErrorCode, message: string, options?: SharedStateErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.name = new.target.name;
-  }
-}
+/** Base class of every error the shared-memory primitives throw (a `FuturesError` with their own codes). */
+export class SharedStateError extends FuturesError<SharedStateErrorCode> {}
 
 /** `release()` was called on a `Lock` that is not locked (Python's `RuntimeError: release unlocked lock`). */
 export class LockNotHeldError extends SharedStateError {

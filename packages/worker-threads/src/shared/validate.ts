@@ -3,7 +3,10 @@
  * option, with the value received, in the wording of `@futures/core`'s option checks.
  */
 
-import { durationOption, optionsObject, rejectUnknownOptions } from '@futures/core';
+import { describeValue as describe, durationOption, formatMs, optionsObject, rejectUnknownOptions } from '@futures/core';
+
+/** Re-exported for the primitives: one wording of values and durations in every message. */
+export { describe, formatMs };
 
 /** Options of the waits that may block the event loop's thread (the `...Sync` methods). */
 export interface SharedSyncWaitOptions {
@@ -85,20 +88,3 @@ export function checkInteger(name: string, value: unknown, min: number, max = Nu
   return value;
 }
 
-/** A short, safe description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') {
-    const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-    return ctor && ctor !== 'Object' ? `an instance of ${ctor}` : 'an object';
-  }
-  if (typeof value === 'bigint') return `${value}n`;
-  return String(value);
-}
-
-/** Formats a duration in milliseconds for messages: `50ms`, `1.5s`. */
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${Number((ms / 1000).toFixed(3))}s`;
-}
