@@ -42,6 +42,30 @@ export async function lockAsync(
   }
 }
 
+/** Returned by {@link withLockAsync} when the deadline passed before the lock was free. */
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/**
+ * Takes the lock without blocking the event loop and runs `critical` **in the same job** as the
+ * acquisition (no `await` in between, so code of this thread never finds the lock taken by a
+ * paused holder); `critical` must unlock. Resolves `TIMED_OUT` when `deadline` passes first.
+ */
+export async function withLockAsync<R>(
+  cell: Int32Array,
+  index: number,
+  deadline: number | undefined,
+  signal: AbortSignal | undefined,
+  critical: () => R,
+): Promise<R | typeof TIMED_OUT> {
+  signal?.throwIfAborted();
+  if (tryLock(cell, index)) return critical();
+  if (expired(deadline)) return TIMED_OUT;
+  for (;;) {
+    if (Atomics.exchange(cell, index, CONTENDED) === UNLOCKED) return critical();
+    if ((await waitAsync(cell, index, CONTENDED, deadline, signal)) === 'timed-out') return TIMED_OUT;
+  }
+}
+
 /** Frees the lock and wakes one waiter if there may be one. False if it was not locked. */
 export function unlock(cell: Int32Array, index: number): boolean {
   const previous = Atomics.exchange(cell, index, UNLOCKED);

@@ -4,7 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import { waitAsync, waitSync } from './atomics-wait.js';
 import { SHARED_KEY, adoptBuffer, checkData, reviveWith, type SharedData } from './data.js';
 import { QueueClosedError, QueueEmpty, QueueFull } from './errors.js';
-import { lockAsync, lockSync, unlock } from './mutex.js';
+import { TIMED_OUT, lockSync, unlock, withLockAsync } from './mutex.js';
 import { CLOSED, COUNT, HEADER_BYTES, MAXSIZE, MUTEX, PREFIX_BYTES, SEQ, USED, WAITERS, freeBytes, readFrame, ringOf, writeFrame, type Ring } from './ring.js';
 import { asyncWait, checkInteger, checkOptions, expired, formatMs, syncWait, type SharedSyncWaitOptions, type Wait, type SharedWaitOptions } from './validate.js';
 
@@ -121,8 +121,8 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
     const payload = this.#encode('put', item);
     wait.signal?.throwIfAborted();
     for (;;) {
-      if (!(await lockAsync(this.#ring.header, MUTEX, mutexDeadline(wait), wait.signal))) throw this.#full('put', wait, payload);
-      const attempt = this.#attempt(() => this.#tryPut(payload));
+      const attempt = await withLockAsync(this.#ring.header, MUTEX, mutexDeadline(wait), wait.signal, () => this.#attempt(() => this.#tryPut(payload)));
+      if (attempt === TIMED_OUT) throw this.#full('put', wait, payload);
       if (typeof attempt === 'object') return;
       this.#checkWait('put', attempt, wait, payload);
       await this.#waiting(attempt, wait);
@@ -160,8 +160,8 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
     const wait = asyncWait('Queue.get', options);
     wait.signal?.throwIfAborted();
     for (;;) {
-      if (!(await lockAsync(this.#ring.header, MUTEX, mutexDeadline(wait), wait.signal))) throw this.#empty('get', wait);
-      const attempt = this.#attempt(() => this.#tryGet());
+      const attempt = await withLockAsync(this.#ring.header, MUTEX, mutexDeadline(wait), wait.signal, () => this.#attempt(() => this.#tryGet()));
+      if (attempt === TIMED_OUT) throw this.#empty('get', wait);
       if (typeof attempt === 'object') return deserialize(attempt.done) as T;
       this.#checkWait('get', attempt, wait);
       await this.#waiting(attempt, wait);

@@ -125,3 +125,15 @@ describe('Queue on one thread', () => {
     );
   });
 });
+
+describe('Queue: async and sync calls on one thread', () => {
+  test('putNowait right after an async get() is not blocked by the get (it holds no lock across an await)', async () => {
+    const queue = new Queue<number>();
+    const getting = queue.get();
+    queue.putNowait(1);
+    expect(await getting).toBe(1);
+    const getting2 = queue.get();
+    await queue.put(2);
+    expect(await getting2).toBe(2);
+  });
+});
