@@ -87,6 +87,26 @@ export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
 
 const OPTION_KEYS = ['minWorkers', 'idleTimeout', 'maxBatchSize', 'maxTasksPerWorker', 'resourceLimits', 'initializer', 'initArgs', 'env', 'argv', 'execArgv', 'onWorkerCrash'];
 
+/**
+ * The parent's Node options, minus those that load tsx: a thread registers tsx itself when it
+ * meets a TypeScript task module, and tsx's process-wide start-up flags only slow every thread.
+ */
+function inheritedExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const loaderFlag = /^--(require|import|loader|experimental-loader)$/.test(arg) || arg === '-r';
+    const value = loaderFlag ? argv[i + 1] ?? '' : arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : '';
+    if (/[\\/]tsx[\\/]/.test(value) && (loaderFlag || /^--(require|import|loader|experimental-loader)=/.test(arg))) {
+      if (loaderFlag) i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 /** Running from the TypeScript sources (tests): threads then resolve @futures packages to sources too. */
 const SOURCE_MODE = import.meta.url.endsWith('.ts');
 
@@ -170,7 +190,7 @@ export class ThreadPoolExecutor extends Executor {
       ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
       ...(opts.env ? { env: opts.env as Record<string, string> } : {}),
       ...(opts.argv ? { argv: [...opts.argv] } : {}),
-      ...(SOURCE_MODE || opts.execArgv ? { execArgv: [...(SOURCE_MODE ? ['--conditions=@futures/source'] : []), ...(opts.execArgv ?? [])] } : {}),
+      execArgv: [...(SOURCE_MODE ? ['--conditions=@futures/source'] : []), ...(opts.execArgv ?? inheritedExecArgv())],
     });
     this.#pool.on('message', (message: unknown) => {
       if (isStreamedOutcome(message)) this.#streams.get(message.batch)?.(message.index, message.outcome);

@@ -5,14 +5,35 @@
  * stripping is used (imports must then name `.ts` files).
  */
 
-const TS_MODULE = /\.(c|m)?tsx?($|\?)/;
-let registering: Promise<void> | undefined;
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-/** Makes sure `module` can be imported here; a no-op for JavaScript modules. */
+const TS_MODULE = /\.(c|m)?tsx?($|\?)/;
+const JS_MODULE = /\.(c|m)?js($|\?)/;
+let registering: Promise<void> | undefined;
+const checked = new Set<string>();
+
+/**
+ * Makes sure `module` can be imported here: a `.ts` module, or a `.js` URL that names a `.ts`
+ * file the way TypeScript sources import each other (`./tasks.js` for `tasks.ts`), registers
+ * the TypeScript loader first. A no-op for JavaScript modules.
+ */
 export function prepareImport(module: string): Promise<void> | undefined {
-  if (!TS_MODULE.test(module)) return undefined;
-  registering ??= registerLoader(module);
-  return registering;
+  if (registering !== undefined) return registering;
+  if (TS_MODULE.test(module) || (!checked.has(module) && namesTypeScriptFile(module))) {
+    registering = registerLoader(module);
+    return registering;
+  }
+  checked.add(module);
+  return undefined;
+}
+
+/** `file:///x/tasks.js` when there is no tasks.js but a tasks.ts (or .mts/.cts) beside it. */
+function namesTypeScriptFile(module: string): boolean {
+  if (!module.startsWith('file:') || !JS_MODULE.test(module)) return false;
+  const path = fileURLToPath(module.replace(/\?.*$/, ''));
+  if (existsSync(path)) return false;
+  return ['.ts', '.mts', '.cts'].some((ext) => existsSync(path.replace(/\.(c|m)?js$/, ext)));
 }
 
 function nodeStripsTypes(): boolean {

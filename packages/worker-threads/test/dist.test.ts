@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 const dist = new URL('../dist/index.js', import.meta.url).href;
 const jsTasks = new URL('./fixtures/plain-tasks.js', import.meta.url).href;
 const tsTasks = new URL('./fixtures/tasks.ts', import.meta.url).href;
+/** How TypeScript sources name a sibling module: `tasks.js` for `tasks.ts`. */
+const tsTasksAsJs = new URL('./fixtures/tasks.js', import.meta.url).href;
 
 /** Runs an ES module script with plain node in this package's directory; resolves its stdout. */
 function runScript(script: string): Promise<string> {
@@ -24,11 +26,12 @@ describe('the built package (dist/)', () => {
       const { defineTasks } = await import('@futures/core');
       const js = defineTasks(${JSON.stringify(jsTasks)});
       const ts = defineTasks(${JSON.stringify(tsTasks)});
+      const tsAsJs = defineTasks(${JSON.stringify(tsTasksAsJs)});
       const executor = new ThreadPoolExecutor({ maxWorkers: 2 });
-      console.log(await executor.submit(js.cube, 3), await executor.submit(ts.square, 12));
+      console.log(await executor.submit(js.cube, 3), await executor.submit(ts.square, 12), await executor.submit(tsAsJs.square, 5));
       await executor.shutdown();
     `);
-    expect(output.trim()).toBe('27 144');
+    expect(output.trim()).toBe('27 144 25');
   });
 
   it('a script that shuts its executor down exits by itself (no live handles)', async () => {
