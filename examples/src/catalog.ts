@@ -5,15 +5,21 @@
 import type { Log } from './lib/support.ts';
 import { main as slowTask } from './slow-task.ts';
 import { main as countUpDown } from './count-up-down.ts';
+import { main as sharedArraySquares } from './shared-array-squares.ts';
 import { main as sequentialVsConcurrent } from './sequential-vs-concurrent.ts';
 import { main as asCompleted } from './as-completed.ts';
+import { main as factorials } from './factorials.ts';
 import { main as errorHandling } from './error-handling.ts';
 import { main as downloadSites } from './download-sites.ts';
 import { main as poolSubmitMap } from './pool-submit-map.ts';
 import { main as doneThenResult } from './done-then-result.ts';
 import { main as apiFetch } from './api-fetch.ts';
 import { main as numbersAndLetters } from './numbers-and-letters.ts';
+import { main as numbersAndLettersThreads } from './numbers-and-letters-threads.ts';
 import { main as sharedCounter } from './shared-counter.ts';
+import { main as sharedCounterThreads } from './shared-counter-threads.ts';
+import { main as daemonThread } from './daemon-thread.ts';
+import { main as queueWorker } from './queue-worker.ts';
 import { main as squaresMap } from './squares-map.ts';
 import { main as squaresAsCompleted } from './squares-as-completed.ts';
 
@@ -41,6 +47,7 @@ export interface Example {
 export const EXAMPLES: readonly Example[] = [
   { name: 'slow-task', title: 'Slow task + result', seed: '000', section: 'Futures', main: slowTask },
   { name: 'count-up-down', title: 'Two counters at the same time', seed: '000', section: 'Threads', main: countUpDown },
+  { name: 'shared-array-squares', title: 'Squares written into a SharedArray by tasks in threads', seed: '000', section: 'Processes', main: sharedArraySquares },
   {
     name: 'sequential-vs-concurrent',
     title: 'Sequential vs submit vs map, timed',
@@ -49,13 +56,30 @@ export const EXAMPLES: readonly Example[] = [
     main: sequentialVsConcurrent,
   },
   { name: 'as-completed', title: 'Results as they complete', seed: '001', section: 'Example with Future objects', main: asCompleted },
+  { name: 'factorials', title: 'Factorials of large numbers in parallel threads', seed: '001', section: 'Tackling CPU-Bound Tasks: ProcessPoolExecutor', main: factorials },
   { name: 'error-handling', title: 'Errors travel inside futures', seed: '001', section: 'Error Handling', main: errorHandling },
   { name: 'download-sites', title: 'Downloading several pages at once', seed: '001', section: 'Practical Examples: 1. Web Scraping', main: downloadSites },
   { name: 'pool-submit-map', title: 'Create a pool, submit, map', seed: '002', section: 'Examples for Understanding: Example 1', main: poolSubmitMap },
   { name: 'done-then-result', title: 'done() before and after, then result()', seed: '002', section: 'Examples for Understanding: Example 2', main: doneThenResult },
   { name: 'api-fetch', title: 'An API one request at a time, then all at once', seed: '002', section: 'Examples for Understanding: Example 3', main: apiFetch },
   { name: 'numbers-and-letters', title: 'Two tasks started together, then joined', seed: '003', section: 'The Threading Module: Creating Threads', main: numbersAndLetters },
+  {
+    name: 'numbers-and-letters-threads',
+    title: 'Numbers and letters printed by two worker threads at once',
+    seed: '003',
+    section: 'The Threading Module: Creating Threads',
+    main: numbersAndLettersThreads,
+  },
   { name: 'shared-counter', title: 'A counter shared by 100 tasks', seed: '003', section: 'The Threading Module: Thread Synchronization', main: sharedCounter },
+  {
+    name: 'shared-counter-threads',
+    title: 'A Lock-protected counter shared by 100 tasks in threads',
+    seed: '003',
+    section: 'The Threading Module: Thread Synchronization',
+    main: sharedCounterThreads,
+  },
+  { name: 'daemon-thread', title: 'A background thread stopped when the program is done', seed: '003', section: 'The Threading Module: Daemon Threads', main: daemonThread },
+  { name: 'queue-worker', title: 'Worker threads consuming a shared Queue until a sentinel', seed: '003', section: 'The Threading Module: Thread Communication', main: queueWorker },
   { name: 'squares-map', title: 'Squares with map', seed: '003', section: 'The Concurrent.futures Module: ThreadPoolExecutor', main: squaresMap },
   { name: 'squares-as-completed', title: 'Squares with submit and asCompleted', seed: '003', section: 'The Concurrent.futures Module: Future Objects', main: squaresAsCompleted },
 ];

@@ -18,7 +18,8 @@
  * `start()` is `submit`, `join()` is awaiting the future. Neither function ever waits, so on the
  * event loop each runs to its end before the other starts: the numbers, then the letters (the
  * Python threads usually print the same, since each is done before the next is scheduled).
- * See `count-up-down.ts` for tasks that wait, and so interleave.
+ * See `count-up-down.ts` for tasks that wait, and so interleave, and
+ * `numbers-and-letters-threads.ts` for the two functions in two worker threads.
  */
 import { AsyncExecutor } from '@futures/async';
 import { isEntryPoint, type Log } from './lib/support.ts';

@@ -21,7 +21,7 @@
  * a task *awaits* between reading and writing the counter (part 2 loses updates). Part 3 makes
  * that read-await-write a critical section with an executor of one slot, which runs its tasks
  * one at a time: the role `with counter_lock:` plays for threads. (The threaded version, with
- * worker threads, shared memory and `Atomics`, belongs to the worker-threads examples.)
+ * worker threads, a shared `Value` and a shared `Lock`, is `shared-counter-threads.ts`.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AsyncExecutor } from '@futures/async';

@@ -12,18 +12,27 @@ import { EXAMPLES } from '../src/catalog.ts';
 import { main as apiFetch } from '../src/api-fetch.ts';
 import { main as asCompleted } from '../src/as-completed.ts';
 import { main as countUpDown } from '../src/count-up-down.ts';
+import { main as daemonThread } from '../src/daemon-thread.ts';
 import { main as doneThenResult } from '../src/done-then-result.ts';
 import { main as downloadSites } from '../src/download-sites.ts';
 import { ValueError, main as errorHandling } from '../src/error-handling.ts';
+import { main as factorials } from '../src/factorials.ts';
 import { main as numbersAndLetters } from '../src/numbers-and-letters.ts';
+import { main as numbersAndLettersThreads } from '../src/numbers-and-letters-threads.ts';
 import { main as poolSubmitMap } from '../src/pool-submit-map.ts';
+import { main as queueWorker } from '../src/queue-worker.ts';
 import { main as sequentialVsConcurrent } from '../src/sequential-vs-concurrent.ts';
+import { main as sharedArraySquares } from '../src/shared-array-squares.ts';
 import { main as sharedCounter } from '../src/shared-counter.ts';
+import { main as sharedCounterThreads } from '../src/shared-counter-threads.ts';
 import { main as slowTask } from '../src/slow-task.ts';
 import { main as squaresAsCompleted } from '../src/squares-as-completed.ts';
 import { main as squaresMap } from '../src/squares-map.ts';
 
 const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** 1..n. */
+const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 /** A `log` that keeps the printed lines. */
 function capture(): { log: (...args: unknown[]) => void; lines: string[] } {
@@ -51,6 +60,19 @@ describe('seed 000: Futures, Threads, and Processes', () => {
     expect(lines.at(-1)).toBe('Main thread exiting...');
     expect(lines).toHaveLength(12);
   });
+
+  it('shared-array-squares: tasks in threads write into the SharedArray; a plain array is only copied', async () => {
+    const { log, lines } = capture();
+    const result = await sharedArraySquares(log);
+    expect(result.result).toEqual([1, 4, 9, 16, 25]);
+    expect(result.onePerTask).toEqual([1, 4, 9, 16, 25]);
+    expect(result.threadIds).toHaveLength(5);
+    for (const id of result.threadIds) expect(id).toBeGreaterThan(0); // worker threads, not the main thread (0)
+    expect(result.plainAfter).toEqual([0, 0, 0, 0, 0]);
+    expect(result.plainReturned).toEqual([1, 4, 9, 16, 25]);
+    expect(lines[0]).toBe('[1, 4, 9, 16, 25]');
+    expect(lines).toHaveLength(3);
+  });
 });
 
 describe("seed 001: concurrent.futures, a hilariously efficient guide", () => {
@@ -74,6 +96,39 @@ describe("seed 001: concurrent.futures, a hilariously efficient guide", () => {
     // Two slots: the third task starts only after the first one finished.
     expect(lines.indexOf('Sleeping for 150 ms...')).toBeGreaterThan(lines.indexOf('Sleeping for 200 ms...'));
     expect(lines.indexOf('Sleeping for 150 ms...')).toBeLessThan(lines.indexOf('Sleeping for 100 ms...'));
+  });
+
+  it('factorials: 1000!, 10000!, 100000! and 1000000! computed in threads, each checked', async () => {
+    const { log, lines } = capture();
+    const result = await factorials(log);
+    expect(result.numbers).toEqual([1000, 10_000, 100_000, 1_000_000]);
+    // The expected values come from Python: math.factorial(n), len(str(...)), % 16777213, and
+    // the number of trailing zero bits.
+    expect(result.summaries).toEqual([
+      { n: 1000, digits: 2568, scientific: '4.02387e+2567', mod: 6_785_283, twos: 994, verified: true },
+      { n: 10_000, digits: 35_660, scientific: '2.84626e+35659', mod: 9_678_974, twos: 9995, verified: true },
+      { n: 100_000, digits: 456_574, scientific: '2.82423e+456573', mod: 1_751_843, twos: 99_994, verified: true },
+      { n: 1_000_000, digits: 5_565_709, scientific: '8.26393e+5565708', mod: 14_398_719, twos: 999_993, verified: true },
+    ]);
+    // The two smaller ones exactly, against a plain loop; 1000! also against its known digits.
+    for (const [i, n] of [1000, 10_000].entries()) {
+      let expected = 1n;
+      for (let k = 2n; k <= BigInt(n); k++) expected *= k;
+      expect(result.factorials[i] === expected, `${n}!`).toBe(true);
+    }
+    expect(result.factorials[0]?.toString().slice(0, 30)).toBe('402387260077093773543702433923');
+    // Every task printed from its thread, before its result; the results come in input order.
+    for (const n of result.numbers) {
+      const calculating = lines.findIndex((line) => line.startsWith(`Calculating factorial of ${n}... (thread `));
+      const done = lines.findIndex((line) => line.startsWith(`Factorial of ${n} is `));
+      expect(calculating, `${n}`).toBeGreaterThanOrEqual(0);
+      expect(done).toBeGreaterThan(calculating);
+    }
+    expect(lines.filter((line) => line.startsWith('Final Result: '))).toEqual(
+      result.summaries.map((s) => `Final Result: ${s.scientific} (${s.n}!, ${s.digits.toLocaleString('en-US')} digits; checked)`),
+    );
+    expect(lines).toEqual(result.lines);
+    expect(result.timerTicks).toBeGreaterThan(0); // the main thread was not blocked
   });
 
   it('error-handling: the failing task is carried by its future; the others succeed', async () => {
@@ -147,6 +202,24 @@ describe('seed 003: Concurrency in Python (Kakujo)', () => {
     ]);
   });
 
+  it('numbers-and-letters-threads: two worker threads, running at the same time, each printing in order', async () => {
+    const { log, lines } = capture();
+    const result = await numbersAndLettersThreads(log);
+    expect(result.overlapped).toBe(true);
+    expect(result.mainThread).toBe(0);
+    expect(result.numbersThread).toBeGreaterThan(0);
+    expect(result.lettersThread).toBeGreaterThan(0);
+    expect(result.numbersThread).not.toBe(result.lettersThread);
+    expect(lines.filter((line) => line.startsWith('Number: '))).toEqual(upTo(5).map((i) => `Number: ${i}`));
+    expect(lines.filter((line) => line.startsWith('Letter: '))).toEqual([...'abcde'].map((letter) => `Letter: ${letter}`));
+    expect(lines).toHaveLength(12);
+    expect(lines[10]).toBe('All threads are done.');
+    expect(lines[11]).toBe(
+      `print_numbers ran in worker thread ${result.numbersThread}, print_letters in worker thread ${result.lettersThread}; this is thread 0`,
+    );
+    expect(lines).toEqual(result.lines);
+  });
+
   it('shared-counter: 100 without a lock, lost updates across an await, 100 with a lock', async () => {
     const { log, lines } = capture();
     const { plain, racy, locked } = await sharedCounter(log);
@@ -155,6 +228,42 @@ describe('seed 003: Concurrency in Python (Kakujo)', () => {
     expect(racy).toBeLessThan(100);
     expect(locked).toBe(100);
     expect(lines[0]).toBe('Counter value: 100');
+  });
+
+  it('shared-counter-threads: exactly 100 with the Lock, 100 with atomic adds, 1 when two threads both read first', async () => {
+    const { log, lines } = capture();
+    expect(await sharedCounterThreads(log)).toEqual({ locked: 100, atomic: 100, unlocked: 1, lockFreeAtEnd: true });
+    expect(lines[0]).toBe('Counter value: 100');
+    expect(lines).toHaveLength(3);
+  });
+
+  it('daemon-thread: the endless task is stopped with its thread when the program is done', async () => {
+    const { log, lines } = capture();
+    const result = await daemonThread(log);
+    expect(result.stopRunning).toBe('forced');
+    expect(result.beatsAtExit).toBeGreaterThanOrEqual(1);
+    expect(result.beatsLater).toBe(result.beatsAtExit); // no beat after the stop
+    expect(result.error).toBeInstanceOf(Error);
+    expect((result.error as Error).message).toBe('the main program exited');
+    expect(lines[0]).toBe('Daemon thread started: it beats every 10 ms in the background');
+    expect(lines.at(-1)).toMatch(/^Daemon thread stopped: the main program exited; beats (\d+), and 50 ms later still \1$/);
+  });
+
+  it('queue-worker: the worker processes 0..9 then stops at the sentinel; three workers share 12 items', async () => {
+    const { log, lines } = capture();
+    const result = await queueWorker(log);
+    expect(result.processed).toEqual(upTo(10).map((i) => i - 1));
+    const tutorialLines = upTo(10).map((i) => `Processing: ${i - 1}`);
+    expect(lines.slice(0, 11)).toEqual([...tutorialLines, 'work_queue.join() returned: every item is done']);
+    // Part 2: every item processed exactly once, each worker in queue order.
+    expect(result.produced).toBe(12);
+    expect(result.perWorker).toHaveLength(3);
+    expect(result.perWorker.flat().sort((a, b) => a - b)).toEqual(upTo(12).map((i) => i - 1));
+    for (const items of result.perWorker) expect(items).toEqual([...items].sort((a, b) => a - b));
+    expect(lines.filter((line) => / got the sentinel and stops$/.test(line))).toHaveLength(3);
+    expect(lines).toContain('Producer put 12 items and 3 sentinels');
+    expect(lines.slice(-3)).toEqual(result.perWorker.map((items, i) => `Worker ${i + 1} processed ${JSON.stringify(items)}`));
+    expect(lines).toEqual(result.lines);
   });
 
   it('squares-map: squares of 1..5 in input order, through a task reference', async () => {
@@ -172,6 +281,7 @@ describe('seed 003: Concurrency in Python (Kakujo)', () => {
 
 describe('the examples package', () => {
   it('lists every example file in the catalog, each with its seed header and entry-point guard', async () => {
+    // src/ itself; the task modules run by threads are in src/tasks/, the helpers in src/lib/.
     const files = (await readdir(srcDir)).filter((file) => file.endsWith('.ts') && file !== 'catalog.ts' && file !== 'tasks.ts');
     expect(files.map((file) => file.slice(0, -3)).sort()).toEqual(EXAMPLES.map((example) => example.name).sort());
     for (const file of files) {
@@ -189,5 +299,14 @@ describe('the examples package', () => {
       { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 15_000 },
     );
     expect(stdout.trim().split('\n')).toEqual([1, 4, 9, 16, 25].map((value) => `Squared value: ${value}`));
+  });
+
+  it('runs an example with a worker thread as a script, and exits by itself (its endless task stopped)', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=@futures/source', '--import', 'tsx', 'src/daemon-thread.ts'],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 20_000 },
+    );
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^Daemon thread stopped: the main program exited; beats \d+/);
   });
 });
