@@ -15,4 +15,6 @@ export default tseslint.config(
       '@typescript-eslint/no-this-alias': 'off',
     },
   },
+  // Plain JavaScript (task-module fixtures, worker entry files): no TypeScript project to type-check against.
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
 );
