@@ -4,27 +4,30 @@
  */
 import { asyncScenarios } from './async/index.js';
 import { isSelected, parseArgs } from './lib/args.js';
+import { threadScenarios } from './threads/index.js';
 import { formatDuration } from './lib/format.js';
-import { formatMachineInfo } from './lib/machine.js';
+import { formatLoad, formatMachineInfo } from './lib/machine.js';
 import type { BenchContext, Scenario } from './lib/scenario.js';
 
-/** Every scenario, in the order they run. Later benches (worker threads, processes, recipes) add theirs here. */
-const scenarios: readonly Scenario[] = [...asyncScenarios];
+/** Every scenario, in the order they run. Later benches (processes, recipes) add theirs here. */
+const scenarios: readonly Scenario[] = [...asyncScenarios, ...threadScenarios];
 
 const HELP = `Usage: tsx --expose-gc run.ts [options]
 
   --quick          fewer runs (3) and smaller inputs: a smoke test, not numbers to publish
-  --only=IDS       comma-separated scenario ids or prefixes, e.g. --only=async or --only=async.window
+  --only=IDS       comma-separated scenario ids or prefixes, e.g. --only=threads or --only=async.window
   --runs=N         rounds per case: fresh processes (or, with --in-process, timed runs)
-                   per case; the table shows their median (default 7; 3 with --quick)
-  --tasks=N        tasks per run in throughput scenarios (default 100,000)
+                   per case; the table shows their median (default 7, threads.* 3;
+                   with --quick 3, threads.* 2)
+  --tasks=N        tasks per run in the trivial-task scenarios (default 100,000;
+                   threads.window 50,000); not the CPU, transfer and cold-start ones
   --in-process     run throughput cases interleaved in this process instead of a fresh
                    process per case and round (faster; libraries share one JIT and heap)
   --case=TEXT      only the throughput cases whose name contains TEXT (e.g. to profile one)
   --help           this text
 
 Scenarios:
-${scenarios.map((s) => `  ${s.id.padEnd(18)} ${s.title}`).join('\n')}
+${scenarios.map((s) => `  ${s.id.padEnd(20)} ${s.title}`).join('\n')}
 `;
 
 async function main(): Promise<void> {
@@ -40,8 +43,12 @@ async function main(): Promise<void> {
   console.log(`@futures bench${args.quick ? ' (--quick: smoke test, do not publish these numbers)' : ''}`);
   console.log(`${formatMachineInfo()}\n`);
   const start = performance.now();
-  for (const scenario of selected) await scenario.run(context);
-  console.log(`done in ${formatDuration(performance.now() - start)}`);
+  for (const scenario of selected) {
+    const began = performance.now();
+    await scenario.run(context);
+    if (selected.length > 1) console.log(`(${scenario.id}: ${formatDuration(performance.now() - began)})\n`);
+  }
+  console.log(`done in ${formatDuration(performance.now() - start)}; ${formatLoad()}`);
 }
 
 main().catch((error: unknown) => {

@@ -71,3 +71,18 @@ export async function slidingWindow(items: Iterable<number>, window: number, sub
   }
   return sum;
 }
+
+/**
+ * `width` chains of round trips, `n` steps in all: each chain hands its value to `step` and
+ * hands the result to `step` again, so at most `width` steps are in flight (ping-pong with a
+ * value that travels, e.g. a buffer). Resolves to the last value of each chain.
+ */
+export async function chains<T>(n: number, width: number, initial: (chain: number) => T, step: (value: T) => PromiseLike<T>): Promise<T[]> {
+  const run = async (chain: number): Promise<T> => {
+    let value = initial(chain);
+    // Chain `chain` takes steps chain, chain + width, chain + 2 * width, ... below n.
+    for (let i = chain; i < n; i += width) value = await step(value);
+    return value;
+  };
+  return Promise.all(Array.from({ length: Math.min(width, n) }, (_, chain) => run(chain)));
+}

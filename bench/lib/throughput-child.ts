@@ -15,6 +15,22 @@ const option = (name: string): string => {
 const cases = await loadCases({ module: new URL(option('module')), exportName: option('export') });
 const item = cases[Number(option('index'))];
 if (item === undefined) throw new Error(`throughput-child: no case ${option('index')}`);
-const expected = args.rest.get('expected');
-const samples = await runCase(item, args.tasks ?? 1, Number(option('warmup')), args.runs ?? 1, expected === undefined ? undefined : Number(expected));
+const tasks = args.tasks ?? 1;
+/** The parent sends the checksums of a timed run and of a warm-up run. */
+function expectedFor(): ((n: number) => number) | undefined {
+  const timed = args.rest.get('expected');
+  const warmup = args.rest.get('warmup-expected');
+  if (timed === undefined) return undefined;
+  return (n) => Number(n === tasks ? timed : (warmup ?? timed));
+}
+const warmupTasks = args.rest.get('warmup-tasks');
+const budget = args.rest.get('budget-ms');
+const samples = await runCase(item, {
+  tasks,
+  warmup: Number(option('warmup')),
+  warmupTasks: warmupTasks === undefined ? tasks : Number(warmupTasks),
+  runs: args.runs ?? 1,
+  budgetMs: budget === undefined ? undefined : Number(budget),
+  expectedFor: expectedFor(),
+});
 await reportToParent({ samples } satisfies ChildSamples);

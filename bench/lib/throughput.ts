@@ -9,19 +9,40 @@
  */
 import { runInChild } from './child.js';
 import { collectGarbage } from './gc.js';
-import { formatInteger, formatRate, formatRatio } from './format.js';
+import { formatDuration, formatInteger, formatRate, formatRatio } from './format.js';
 import { median, summarize, type Summary } from './stats.js';
 import { printTable } from './table.js';
 import type { Scenario } from './scenario.js';
 
 /** One row of a throughput table: a library (or a way of using one) doing the same work. */
-export interface ThroughputCase {
+export type ThroughputCase = ThroughputCaseFromScratch | ThroughputCaseWithSession;
+
+interface CaseName {
   /** The row label, e.g. `p-limit: limit(fn) ×N, Promise.all`. */
   readonly name: string;
   /** The row the others are compared to (exactly one case should be the baseline). */
   readonly baseline?: boolean;
+}
+
+/** A case whose every run starts from scratch (creating its limiter, queue or executor is timed). */
+export interface ThroughputCaseFromScratch extends CaseName {
   /** Runs `tasks` tasks from scratch and resolves to a checksum of their results. */
   run(tasks: number): Promise<number>;
+}
+
+/**
+ * A case that runs in a session opened before its runs and closed after them, untimed: e.g. a
+ * thread pool started once per process, then warmed up and timed on the same threads.
+ */
+export interface ThroughputCaseWithSession extends CaseName {
+  open(): Promise<CaseSession>;
+}
+
+/** See {@link ThroughputCaseWithSession}. */
+export interface CaseSession {
+  /** Runs `tasks` tasks and resolves to a checksum of their results. */
+  run(tasks: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 /** Where the cases are: a module and the name of its export (an array of {@link ThroughputCase}); child processes import it. */
@@ -40,8 +61,15 @@ export interface ThroughputOptions {
   readonly runs: number;
   /** Untimed warm-up runs per case (per process when isolated). @default 1 */
   readonly warmup?: number;
+  /** Tasks per warm-up run. @default tasks */
+  readonly warmupTasks?: number;
   /** Timed runs per child process; the round's sample is their median. Ignored in-process. @default 3 */
   readonly runsPerProcess?: number;
+  /**
+   * Stop a child's timed runs early once they took this long in all (at least one run is
+   * timed): slow cases then get fewer runs per process and fast ones keep `runsPerProcess`.
+   */
+  readonly processBudgetMs?: number;
   /** Run all cases in this process, interleaved, instead of one child process per case and round. */
   readonly inProcess?: boolean;
   /** Run only the cases whose name contains this text (case-insensitive). */
@@ -50,7 +78,25 @@ export interface ThroughputOptions {
   readonly expectedChecksum?: (tasks: number) => number;
   /** Lines printed under the table. */
   readonly notes?: readonly string[];
+  /** How the table shows the numbers. @default tasks/s and µs/task */
+  readonly units?: ThroughputUnits;
+  /** More ratio columns: the case whose name starts with each of these (besides the baseline). */
+  readonly compareTo?: readonly string[];
 }
+
+/** What a table calls its items, and the extra columns it shows. */
+export interface ThroughputUnits {
+  /** What one item of a run is, plural: `tasks`, `round trips`. */
+  readonly items: string;
+  /** The rate column's header, e.g. `tasks/s (median)`. */
+  readonly rate: string;
+  /** The per-item column: its header and the factor from seconds, e.g. `µs/task` and `1e6`. */
+  readonly per: { readonly header: string; readonly scale: number; readonly digits: number };
+  /** Also show the wall time of one run (tasks / rate). */
+  readonly runTime?: boolean;
+}
+
+const TASK_UNITS: ThroughputUnits = { items: 'tasks', rate: 'tasks/s (median)', per: { header: 'µs/task', scale: 1e6, digits: 2 } };
 
 /** The measurements of one case. */
 export interface ThroughputResult {
@@ -73,24 +119,51 @@ export async function loadCases(source: CaseSource): Promise<readonly Throughput
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Times one run of `item` after a full GC; returns tasks per second. */
-async function timeOnce(item: ThroughputCase, tasks: number, expected: number | undefined): Promise<number> {
+/** Times one run after a full GC; returns tasks per second. */
+async function timeOnce(name: string, run: (tasks: number) => Promise<number>, tasks: number, expected: number | undefined): Promise<number> {
   collectGarbage();
   await settle();
   const start = performance.now();
-  const checksum = await item.run(tasks);
+  const checksum = await run(tasks);
   const ms = performance.now() - start;
   if (expected !== undefined && checksum !== expected) {
-    throw new Error(`${item.name}: checksum ${checksum}, expected ${expected}: the case did not run every task`);
+    throw new Error(`${name}: checksum ${checksum}, expected ${expected}: the case did not run every task`);
   }
   return (tasks * 1000) / ms;
 }
 
+/** How {@link runCase} runs one case. */
+export interface RunCaseOptions {
+  readonly tasks: number;
+  readonly warmup: number;
+  /** Tasks per warm-up run. @default tasks */
+  readonly warmupTasks?: number | undefined;
+  readonly runs: number;
+  /** Stop timing once the timed runs took this long (after at least one). */
+  readonly budgetMs?: number | undefined;
+  /** The checksum every run must return; a warm-up run is checked against `expectedFor(warmupTasks)`. */
+  readonly expectedFor?: ((tasks: number) => number) | undefined;
+}
+
 /** Warm-up runs, then timed runs of one case in this process: tasks per second of each timed run. */
-export async function runCase(item: ThroughputCase, tasks: number, warmup: number, runs: number, expected: number | undefined): Promise<number[]> {
-  for (let w = 0; w < warmup; w++) await timeOnce(item, tasks, expected);
+export async function runCase(item: ThroughputCase, options: RunCaseOptions): Promise<number[]> {
+  const { tasks, expectedFor } = options;
+  const warmupTasks = options.warmupTasks ?? tasks;
+  const session = 'open' in item ? await item.open() : undefined;
+  const run = session === undefined ? (item as ThroughputCaseFromScratch).run.bind(item) : session.run.bind(session);
   const samples: number[] = [];
-  for (let r = 0; r < runs; r++) samples.push(await timeOnce(item, tasks, expected));
+  try {
+    for (let w = 0; w < options.warmup; w++) await timeOnce(item.name, run, warmupTasks, expectedFor?.(warmupTasks));
+    let spent = 0;
+    for (let r = 0; r < options.runs; r++) {
+      const rate = await timeOnce(item.name, run, tasks, expectedFor?.(tasks));
+      samples.push(rate);
+      spent += (tasks * 1000) / rate;
+      if (options.budgetMs !== undefined && spent >= options.budgetMs) break;
+    }
+  } finally {
+    await session?.close();
+  }
   return samples;
 }
 
@@ -113,9 +186,11 @@ function progress(text: string): void {
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult[]> {
   const { tasks, runs } = options;
   const warmup = options.warmup ?? 1;
+  const warmupTasks = options.warmupTasks ?? tasks;
   const runsPerProcess = options.runsPerProcess ?? 3;
   const inProcess = options.inProcess === true;
-  const expected = options.expectedChecksum?.(tasks);
+  const expectedFor = options.expectedChecksum;
+  const units = options.units ?? TASK_UNITS;
   const all = await loadCases(options.source);
   const filter = options.caseFilter?.toLowerCase();
   // Indexes into `all`: child processes load the same list and pick a case by index.
@@ -128,7 +203,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   if (inProcess) {
     for (const [i, item] of cases.entries()) {
       progress(`${options.title}: warm-up ${i + 1}/${cases.length}`);
-      await runCase(item, tasks, warmup, 0, expected);
+      await runCase(item, { tasks, warmup, warmupTasks, runs: 0, expectedFor });
     }
   }
   for (let round = 0; round < runs; round++) {
@@ -138,7 +213,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       progress(`${options.title}: round ${round + 1}/${runs}, case ${k + 1}/${cases.length}`);
       let sample: number;
       if (inProcess) {
-        [sample = NaN] = await runCase(cases[i] as ThroughputCase, tasks, 0, 1, expected);
+        [sample = NaN] = await runCase(cases[i] as ThroughputCase, { tasks, warmup: 0, runs: 1, expectedFor });
       } else {
         const args = [
           `--module=${options.source.module.href}`,
@@ -146,8 +221,10 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
           `--index=${index}`,
           `--tasks=${tasks}`,
           `--warmup=${warmup}`,
+          `--warmup-tasks=${warmupTasks}`,
           `--runs=${runsPerProcess}`,
-          ...(expected === undefined ? [] : [`--expected=${expected}`]),
+          ...(options.processBudgetMs === undefined ? [] : [`--budget-ms=${options.processBudgetMs}`]),
+          ...(expectedFor === undefined ? [] : [`--expected=${expectedFor(tasks)}`, `--warmup-expected=${expectedFor(warmupTasks)}`]),
         ];
         sample = median((await runInChild<ChildSamples>(CHILD, args)).samples);
       }
@@ -167,26 +244,43 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     ratio: baseline === undefined ? NaN : (summaries[i] as Summary).median / baseline.median,
   }));
 
+  const warmupText = `${warmup} warm-up run${warmup === 1 ? '' : 's'}${warmupTasks === tasks ? '' : ` of ${formatInteger(warmupTasks)} tasks`}`;
+  const timedText =
+    runsPerProcess === 1
+      ? '1 timed run'
+      : options.processBudgetMs === undefined
+        ? `the median of ${runsPerProcess} timed runs`
+        : `the median of up to ${runsPerProcess} timed runs, fewer once they took ${formatDuration(options.processBudgetMs)}`;
   const method = inProcess
-    ? `median of ${runs} runs per case, interleaved in one process after ${warmup} warm-up run${warmup === 1 ? '' : 's'} each`
-    : `median of ${runs} rounds; each round runs every case in a fresh process (${warmup} warm-up run${warmup === 1 ? '' : 's'}, then ${runsPerProcess === 1 ? "1 timed run" : `the median of ${runsPerProcess} timed runs`})`;
+    ? `median of ${runs} runs per case, interleaved in one process after ${warmupText} each`
+    : `median of ${runs} rounds; each round runs every case in a fresh process (${warmupText}, then ${timedText})`;
+  // Extra ratio columns: the median of each named case.
+  const others = (options.compareTo ?? []).map((prefix) => {
+    const index = cases.findIndex((c) => c.name.startsWith(prefix));
+    return { prefix, median: index < 0 ? NaN : (summaries[index] as Summary).median, index };
+  });
+  const ratioCell = (value: number, self: boolean): string => (self ? '1.00× (base)' : Number.isNaN(value) ? '–' : formatRatio(value));
   printTable({
     title: options.title,
     columns: [
       { header: 'case' },
-      { header: 'tasks/s (median)', align: 'right' },
+      { header: units.rate, align: 'right' },
       { header: 'min – max', align: 'right' },
-      { header: 'µs/task', align: 'right' },
+      ...(units.runTime === true ? [{ header: 'ms/run', align: 'right' as const }] : []),
+      { header: units.per.header, align: 'right' },
       { header: `vs ${shortName(baselineName)}`, align: 'right' },
+      ...others.map((o) => ({ header: `vs ${shortName(o.prefix)}`, align: 'right' as const })),
     ],
-    rows: results.map((r) => [
+    rows: results.map((r, i) => [
       r.name,
       formatRate(r.summary.median),
       `${formatRate(r.summary.min)} – ${formatRate(r.summary.max)}`,
-      (1e6 / r.summary.median).toFixed(2),
-      r.baseline ? '1.00× (base)' : Number.isNaN(r.ratio) ? '–' : formatRatio(r.ratio),
+      ...(units.runTime === true ? [((tasks * 1000) / r.summary.median).toFixed(0)] : []),
+      (units.per.scale / r.summary.median).toFixed(units.per.digits),
+      ratioCell(r.ratio, r.baseline),
+      ...others.map((o) => ratioCell(r.summary.median / o.median, o.index === i)),
     ]),
-    notes: [`${formatInteger(tasks)} tasks per run; ${method}; full GC before every run.`, ...(options.notes ?? [])],
+    notes: [`${formatInteger(tasks)} ${units.items} per run; ${method}; full GC before every run.`, ...(options.notes ?? [])],
   });
   return results;
 }
@@ -203,10 +297,22 @@ export interface ThroughputScenarioOptions {
   /** The table heading, given the number of tasks per run. */
   readonly heading: (tasks: number) => string;
   readonly source: CaseSource;
-  /** Tasks per run, normally and with `--quick` (`--tasks` overrides both). */
+  /** Tasks per run, normally and with `--quick` (`--tasks` overrides both, unless `ownSize`). */
   readonly tasks: { readonly full: number; readonly quick: number };
+  /** `--tasks` does not apply: the items are not trivial tasks (CPU-bound tasks, buffer round trips, pool cycles). */
+  readonly ownSize?: boolean;
   readonly expectedChecksum?: (tasks: number) => number;
   readonly notes?: readonly string[];
+  readonly units?: ThroughputUnits;
+  readonly compareTo?: readonly string[];
+  /** Rounds, normally and with `--quick`, when this scenario needs other than the bench's default (`--runs` overrides both). */
+  readonly rounds?: { readonly full: number; readonly quick: number };
+  /** Timed runs per child process (default: the bench's). */
+  readonly runsPerProcess?: number;
+  /** See {@link ThroughputOptions.processBudgetMs}. */
+  readonly processBudgetMs?: number;
+  /** Tasks per warm-up run, given the tasks per timed run. @default the same */
+  readonly warmupTasks?: (tasks: number) => number;
 }
 
 /** A scenario that measures one set of throughput cases with the command line's settings. */
@@ -215,18 +321,23 @@ export function throughputScenario(options: ThroughputScenarioOptions): Scenario
     id: options.id,
     title: options.title,
     async run({ args, runs, warmup, runsPerProcess }) {
-      const tasks = args.tasks ?? (args.quick ? options.tasks.quick : options.tasks.full);
+      const tasks = (options.ownSize === true ? undefined : args.tasks) ?? (args.quick ? options.tasks.quick : options.tasks.full);
+      const rounds = args.runs ?? (options.rounds === undefined ? runs : args.quick ? options.rounds.quick : options.rounds.full);
       await measureThroughput({
         title: options.heading(tasks),
         source: options.source,
         tasks,
-        runs,
+        runs: rounds,
         warmup,
-        runsPerProcess,
+        runsPerProcess: args.quick ? runsPerProcess : (options.runsPerProcess ?? runsPerProcess),
         inProcess: args.inProcess,
         caseFilter: args.caseFilter,
+        ...(options.warmupTasks === undefined ? {} : { warmupTasks: Math.max(1, options.warmupTasks(tasks)) }),
+        ...(options.processBudgetMs === undefined ? {} : { processBudgetMs: options.processBudgetMs }),
         ...(options.expectedChecksum === undefined ? {} : { expectedChecksum: options.expectedChecksum }),
         ...(options.notes === undefined ? {} : { notes: options.notes }),
+        ...(options.units === undefined ? {} : { units: options.units }),
+        ...(options.compareTo === undefined ? {} : { compareTo: options.compareTo }),
       });
     },
   };

@@ -1,0 +1,44 @@
+/**
+ * Scenario 6: cold start. Each cycle creates a pool of 2 threads, awaits one trivial task and
+ * shuts the pool down (waiting until its threads are gone).
+ */
+import type { Scenario } from '../lib/scenario.js';
+import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
+import { WORKERS, libraries, piscina, type PoolLibrary } from './pools.js';
+
+function coldCase(library: PoolLibrary): ThroughputCase {
+  return {
+    name: `${library.name}: create, ${library.call}, shut down`,
+    baseline: library === piscina,
+    run: async (cycles) => {
+      let sum = 0;
+      for (let c = 0; c < cycles; c++) {
+        const pool = library.create();
+        sum += await pool.inc(c);
+        await pool.close();
+      }
+      return sum;
+    },
+  };
+}
+
+/** The cases: exported, because every case runs in child processes that import this module (lib/throughput-child.ts). */
+export const coldCases: readonly ThroughputCase[] = libraries.map(coldCase);
+
+export const coldScenario: Scenario = throughputScenario({
+  id: 'threads.cold',
+  title: 'cold: pool start + first task + shutdown',
+  heading: (cycles) => `(6) cold start: create a pool (${WORKERS} threads), run one trivial task, shut it down; ${cycles} cycles per run`,
+  source: { module: new URL(import.meta.url), exportName: 'coldCases' },
+  tasks: { full: 5, quick: 2 },
+  ownSize: true,
+  expectedChecksum: (cycles) => (cycles * (cycles + 1)) / 2,
+  rounds: { full: 3, quick: 2 },
+  runsPerProcess: 2,
+  warmupTasks: () => 1,
+  units: { items: 'cycles', rate: 'cycles/s (median)', per: { header: 'ms/cycle', scale: 1e3, digits: 1 } },
+  notes: [
+    'Every pool starts both of its threads when it is created (the same settings as in (1)–(5)). ms/cycle is what a',
+    'short script pays for having a pool at all; 1 warm-up cycle per process first, so module loading in the main thread is not counted.',
+  ],
+});

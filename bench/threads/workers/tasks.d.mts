@@ -1,0 +1,4 @@
+// Types of tasks.mjs (and functions.mjs), for defineTasks<typeof import('./workers/tasks.mjs')>.
+export declare function inc(x: number): number;
+export declare function spin(iterations: number): number;
+export declare function touch(buffer: ArrayBuffer): ArrayBuffer;
