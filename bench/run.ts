@@ -23,7 +23,8 @@ const HELP = `Usage: tsx --expose-gc run.ts [options]
                    threads.window 50,000); not the CPU, transfer and cold-start ones
   --in-process     run throughput cases interleaved in this process instead of a fresh
                    process per case and round (faster; libraries share one JIT and heap)
-  --case=TEXT      only the throughput cases whose name contains TEXT (e.g. to profile one)
+  --case=TEXT      only the throughput cases whose name contains TEXT (e.g. to profile one);
+                   A|B: those that contain A or B, e.g. --case='ThreadPool|piscina'
   --help           this text
 
 Scenarios:

@@ -18,7 +18,7 @@ export interface BenchArgs {
    * per case and round: faster, but the libraries then share one JIT and one heap.
    */
   readonly inProcess: boolean;
-  /** Only the throughput cases whose name contains this text (case-insensitive), e.g. to profile one. */
+  /** Only the throughput cases whose name contains this text (case-insensitive), e.g. to profile one; `a|b` for either. */
   readonly caseFilter: string | undefined;
   readonly help: boolean;
   /** Flags that were not recognised, kept for scenario-specific use (`--child=…`). */

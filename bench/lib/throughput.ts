@@ -72,7 +72,7 @@ export interface ThroughputOptions {
   readonly processBudgetMs?: number;
   /** Run all cases in this process, interleaved, instead of one child process per case and round. */
   readonly inProcess?: boolean;
-  /** Run only the cases whose name contains this text (case-insensitive). */
+  /** Run only the cases whose name contains this text (case-insensitive); `a|b`: either. */
   readonly caseFilter?: string | undefined;
   /** The checksum every run must return (catches a case that skips work). */
   readonly expectedChecksum?: (tasks: number) => number;
@@ -192,9 +192,9 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const expectedFor = options.expectedChecksum;
   const units = options.units ?? TASK_UNITS;
   const all = await loadCases(options.source);
-  const filter = options.caseFilter?.toLowerCase();
+  const filters = options.caseFilter?.toLowerCase().split('|');
   // Indexes into `all`: child processes load the same list and pick a case by index.
-  const selected = all.flatMap((c, i) => (filter === undefined || c.name.toLowerCase().includes(filter) ? [i] : []));
+  const selected = all.flatMap((c, i) => (filters === undefined || filters.some((f) => c.name.toLowerCase().includes(f)) ? [i] : []));
   if (selected.length === 0) throw new Error(`--case=${options.caseFilter} matches no case of "${options.title}"`);
   const cases = selected.map((i) => all[i] as ThroughputCase);
   const baselineIndex = cases.findIndex((c) => c.baseline === true);
