@@ -577,8 +577,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /**
    * The next batch for a free worker: a task that must travel alone, or up to `chunksize`
-   * (from `map`) or enough queued tasks to share the queue among the free workers, at most
-   * `maxBatchSize`.
+   * tasks (from `map`, as the caller asked), or, for tasks measured quick, enough queued tasks
+   * to share the queue among the free workers, at most `maxBatchSize`.
    */
   #takeBatch(): WorkItem[] {
     const batch: WorkItem[] = [];
@@ -595,7 +595,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
         const quick = this.#taskMs !== undefined && this.#taskMs < QUICK_TASK_MS;
         const free = this.maxWorkers - this.#busy;
         const share = quick ? Math.ceil((this.#queue.length + 1) / Math.max(1, free)) : 1;
-        limit = Math.min(this.maxBatchSize, Math.max(next.chunk, share));
+        limit = Math.max(next.chunk, Math.min(this.maxBatchSize, share));
       }
     }
     return batch;

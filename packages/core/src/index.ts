@@ -62,6 +62,18 @@ export {
   type TaskResult,
 } from './task.js';
 export { deserializeError, serializeError, type SerializedError } from './transport.js';
-export { fromTaskOutcome, runTaskCalls, toTaskCall, type Settlement, type TaskCall, type TaskOutcome } from './protocol.js';
+export {
+  fromTaskOutcome,
+  runTaskBatch,
+  runTaskCalls,
+  taskCalls,
+  toTaskBatch,
+  toTaskCall,
+  type Settlement,
+  type TaskBatch,
+  type TaskCall,
+  type TaskOutcome,
+  type TaskRunHooks,
+} from './protocol.js';
 export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
 export { describe as describeValue, formatMs } from './timing.js';

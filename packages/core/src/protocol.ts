@@ -1,13 +1,14 @@
 /**
- * The task protocol every thread and process backend shares: how a task travels to a worker
- * (module URL, export name, arguments), how its outcome travels back (a value, or an error as
- * plain data), and how a worker runs a batch of them in order. One format, one runner.
+ * The task protocol every thread and process backend shares: how tasks travel to a worker
+ * (a {@link TaskBatch}: module URLs and export names once, then each call's arguments), how an
+ * outcome travels back (a value, or an error as plain data), and how a worker runs a batch in
+ * order. One format, one runner: the backends differ only in how they carry the messages.
  */
 import type { RunningTask } from './executor.js';
 import { isTaskRef, resolveTaskRef, type TaskContext } from './task.js';
 import { deserializeError, serializeError, type SerializedError } from './transport.js';
 
-/** One task as it travels to a worker. */
+/** One task as it is called in a worker. */
 export interface TaskCall {
   /** The task module's URL. */
   readonly module: string;
@@ -15,6 +16,20 @@ export interface TaskCall {
   readonly name: string;
   /** The arguments (copied by structured clone on the way). */
   readonly args: readonly unknown[];
+}
+
+/**
+ * Tasks as they travel to a worker, in one message. Structured clone and JSON copy a string
+ * each time they meet it, so a batch names each (module, export) pair once: a batch of 256
+ * calls to one task carries its URL once, not 256 times.
+ */
+export interface TaskBatch {
+  /** The distinct tasks of the batch: `[module URL, export name]`. */
+  readonly tasks: readonly (readonly [module: string, name: string])[];
+  /** Per call, its index in `tasks`; absent when the batch has a single task. */
+  readonly which?: readonly number[];
+  /** Per call, its arguments. */
+  readonly args: readonly (readonly unknown[])[];
 }
 
 /** A task's outcome as it travels back: `[true, value]` or `[false, error as data]`. */
@@ -27,36 +42,75 @@ export function toTaskCall(running: RunningTask): TaskCall {
   return { module: task.module, name: task.name, args: running.args };
 }
 
+/** Builds the message form of tasks to run one after another in one worker. */
+export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBatch {
+  const tasks: [string, string][] = [];
+  const args: (readonly unknown[])[] = new Array(batch.length);
+  let which: number[] | undefined;
+  let lastModule = '';
+  let lastName = '';
+  let last = -1;
+  for (let i = 0; i < batch.length; i++) {
+    const item = batch[i] as RunningTask | TaskCall;
+    const { module, name } = 'task' in item ? toTaskCall(item) : item;
+    args[i] = item.args;
+    if (module !== lastModule || name !== lastName) {
+      last = tasks.findIndex(([m, n]) => m === module && n === name);
+      if (last === -1) last = tasks.push([module, name]) - 1;
+      lastModule = module;
+      lastName = name;
+      if (last !== 0 && which === undefined) which = new Array<number>(i).fill(0);
+    }
+    which?.push(last);
+  }
+  return which === undefined ? { tasks, args } : { tasks, which, args };
+}
+
+/** The calls of a batch (for a worker that wants them one by one, or for messages). */
+export function taskCalls(batch: TaskBatch): TaskCall[] {
+  return batch.args.map((args, i) => {
+    const [module, name] = batch.tasks[batch.which?.[i] ?? 0] ?? ['', ''];
+    return { module, name, args };
+  });
+}
+
+/** Hooks through which a backend adapts {@link runTaskBatch} to its transport. */
+export interface TaskRunHooks {
+  /** What tasks get as `this` (default: a context whose signal never aborts). */
+  readonly context?: TaskContext;
+  /** Revives or converts the arguments before the call (e.g. shared-memory handles). */
+  readonly prepareArgs?: (args: readonly unknown[]) => readonly unknown[] | Promise<readonly unknown[]>;
+  /** Converts a result before it is sent back (e.g. collects what to transfer). */
+  readonly prepareResult?: (value: unknown) => unknown;
+  /** Runs before the first import of a module (e.g. to register a TypeScript loader). */
+  readonly beforeImport?: (module: string) => Promise<void> | void | undefined;
+}
+
 /** A signal that never aborts: a worker stops a task by being stopped itself. */
 const neverAborted: TaskContext = Object.freeze({ signal: new AbortController().signal });
 
 /**
- * Worker side: runs `calls` one after another (an async task is awaited before the next
- * starts) and hands each outcome to `onOutcome` as soon as it is known, so that a crash part
- * way through loses nothing already done. `prepareArgs`/`prepareResult` let a backend revive or
- * convert values (e.g. shared-memory handles).
+ * Worker side: runs the calls of `batch` one after another (an async task is awaited before
+ * the next starts) and hands each outcome to `onOutcome` as soon as it is known, so that a
+ * crash part way through loses nothing already done.
  */
-export async function runTaskCalls(
-  calls: readonly TaskCall[],
-  onOutcome: (index: number, outcome: TaskOutcome) => void,
-  hooks: {
-    readonly context?: TaskContext;
-    readonly prepareArgs?: (args: readonly unknown[]) => readonly unknown[];
-    readonly prepareResult?: (value: unknown) => unknown;
-    readonly beforeImport?: (module: string) => Promise<void> | void;
-  } = {},
-): Promise<void> {
+export async function runTaskBatch(batch: TaskBatch, onOutcome: (index: number, outcome: TaskOutcome) => void, hooks: TaskRunHooks = {}): Promise<void> {
   const context = hooks.context ?? neverAborted;
-  for (let i = 0; i < calls.length; i++) {
-    const call = calls[i] as TaskCall;
+  const { tasks, which, args: allArgs } = batch;
+  for (let i = 0; i < allArgs.length; i++) {
     let outcome: TaskOutcome;
     try {
-      // Before the first import of a module (e.g. to register a TypeScript loader).
-      const preparing = hooks.beforeImport?.(call.module);
+      const task = tasks[which === undefined ? 0 : (which[i] as number)];
+      if (task === undefined) throw new TypeError(`task batch: call ${i} names no task`);
+      const preparing = hooks.beforeImport?.(task[0]);
       if (preparing !== undefined) await preparing;
-      let fn = resolveTaskRef(call);
+      let fn = resolveTaskRef({ module: task[0], name: task[1] });
       if (typeof fn !== 'function') fn = await fn;
-      const args = hooks.prepareArgs ? hooks.prepareArgs(call.args) : call.args;
+      let args = allArgs[i] as readonly unknown[];
+      if (hooks.prepareArgs !== undefined) {
+        const prepared = hooks.prepareArgs(args);
+        args = 'then' in prepared ? await prepared : prepared;
+      }
       let value = fn.apply(context, args as unknown[]);
       if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') value = await value;
       outcome = [true, hooks.prepareResult ? hooks.prepareResult(value) : value];
@@ -65,6 +119,11 @@ export async function runTaskCalls(
     }
     onOutcome(i, outcome);
   }
+}
+
+/** Worker side: {@link runTaskBatch} for calls given one by one. */
+export function runTaskCalls(calls: readonly TaskCall[], onOutcome: (index: number, outcome: TaskOutcome) => void, hooks: TaskRunHooks = {}): Promise<void> {
+  return runTaskBatch(toTaskBatch(calls), onOutcome, hooks);
 }
 
 const errorClasses = new Map<string, Promise<Record<string, unknown>>>();
