@@ -1,11 +1,13 @@
 /** The messages between a ThreadPoolExecutor and its worker threads. */
-import type { SerializedError, TaskCall, TaskOutcome } from '@futures/core';
+import type { MessagePort } from 'node:worker_threads';
+import type { SerializedError, TaskBatch, TaskOutcome } from '@futures/core';
 
-/** A batch of tasks for one worker. */
+/** A batch of tasks for one worker (piscina's task). */
 export interface BatchRequest {
   /** Identifies the batch in streamed outcomes. */
-  readonly batch: number;
-  readonly calls: readonly TaskCall[];
+  readonly id: number;
+  /** The tasks, in the shared protocol's format (module URLs and export names once). */
+  readonly batch: TaskBatch;
   /** Post a {@link TaskStarted} when the (single) task starts: its timeout counts from then. */
   readonly notifyStart: boolean;
 }
@@ -13,24 +15,32 @@ export interface BatchRequest {
 /** Posted when a task that has a timeout or a signal starts running in the thread. */
 export interface TaskStarted {
   readonly '@futures/started': true;
-  readonly batch: number;
+  readonly id: number;
 }
 
 /** What the worker answers when the batch is done. */
 export type BatchResponse =
   /** A batch of one: its outcome. */
   | { readonly kind: 'single'; readonly outcome: TaskOutcome; readonly threadId: number; readonly ran: number }
-  /** A larger batch: every outcome was streamed through `parentPort` before this answer. */
+  /** A larger batch: every outcome was posted on the thread's outcome port before this answer. */
   | { readonly kind: 'streamed'; readonly count: number; readonly threadId: number; readonly ran: number }
   /** The worker's initializer failed: it runs no task. */
   | { readonly kind: 'initializer-failed'; readonly error: SerializedError; readonly threadId: number };
 
-/** One outcome of a larger batch, posted as soon as the task settles. */
-export interface StreamedOutcome {
-  readonly '@futures/outcome': true;
-  readonly batch: number;
-  readonly index: number;
-  readonly outcome: TaskOutcome;
+/**
+ * One outcome of a larger batch, posted on the thread's outcome port as soon as the task
+ * settles (so a crash later in the batch loses nothing already done): `[batch id, index, outcome]`.
+ */
+export type StreamedOutcome = readonly [id: number, index: number, outcome: TaskOutcome];
+
+/**
+ * Posted once by every thread when it loads, before piscina's "ready": the port on which it
+ * streams outcomes. The main thread reads a batch's outcomes from it in one synchronous drain
+ * (`receiveMessageOnPort`) instead of one message event per task.
+ */
+export interface OutcomePort {
+  readonly '@futures/outcomes': MessagePort;
+  readonly threadId: number;
 }
 
 /** What the worker finds in `workerData`. */
@@ -43,7 +53,7 @@ export function isTaskStarted(message: unknown): message is TaskStarted {
   return typeof message === 'object' && message !== null && (message as Record<string, unknown>)['@futures/started'] === true;
 }
 
-/** True when a message from a worker is a streamed outcome. */
-export function isStreamedOutcome(message: unknown): message is StreamedOutcome {
-  return typeof message === 'object' && message !== null && (message as Record<string, unknown>)['@futures/outcome'] === true;
+/** True when a message from a worker hands over its outcome port. */
+export function isOutcomePort(message: unknown): message is OutcomePort {
+  return typeof message === 'object' && message !== null && typeof (message as Record<string, unknown>)['@futures/outcomes'] === 'object';
 }

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResourceLimits } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import {
   BrokenExecutorError,
   Executor,
@@ -15,7 +15,7 @@ import {
   integerOption,
   isTaskRef,
   limitOption,
-  toTaskCall,
+  toTaskBatch,
   type BaseExecutorOptions,
   type BatchReport,
   type ExecutorCapabilities,
@@ -25,7 +25,7 @@ import {
 } from '@futures/core';
 import { Piscina } from 'piscina';
 import { fromTransferable } from './shared/index.js';
-import { isStreamedOutcome, isTaskStarted, type BatchRequest, type BatchResponse, type WorkerSettings } from './messages.js';
+import { isOutcomePort, isTaskStarted, type BatchRequest, type BatchResponse, type StreamedOutcome, type WorkerSettings } from './messages.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
 export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
@@ -51,7 +51,7 @@ export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
   /**
    * Most tasks sent to a thread in one message when the queue is deeper than the threads
    * (fewer messages for many small tasks). `map`'s `chunksize` may ask for more. `1` turns it off.
-   * @default 64
+   * @default 256
    */
   readonly maxBatchSize?: number | undefined;
   /**
@@ -142,6 +142,8 @@ export class ThreadPoolExecutor extends Executor {
   readonly #batchSize: number;
   readonly #onCrash: 'replace' | 'break';
   readonly #streams = new Map<number, (index: number, outcome: TaskOutcome) => void>();
+  /** Each live thread's outcome port (see `OutcomePort`), by thread id. */
+  readonly #outcomePorts = new Map<number, MessagePort>();
   /** Stoppable tasks waiting for their thread to say that they started. */
   readonly #starts = new Map<number, RunningTask>();
   #nextBatch = 1;
@@ -161,7 +163,7 @@ export class ThreadPoolExecutor extends Executor {
     if (minWorkers > config.maxWorkers) throw new RangeError(`minWorkers (${minWorkers}) must be <= maxWorkers (${config.maxWorkers})`);
     this.#maxTasksPerWorker = limitOption('maxTasksPerWorker', opts.maxTasksPerWorker, Infinity);
     // A thread that must retire after N tasks gets them one at a time, so that N is exact.
-    this.#batchSize = this.#maxTasksPerWorker === Infinity ? integerOption('maxBatchSize', opts.maxBatchSize, 64) : 1;
+    this.#batchSize = this.#maxTasksPerWorker === Infinity ? integerOption('maxBatchSize', opts.maxBatchSize, 256) : 1;
     const onCrash = opts.onWorkerCrash ?? 'replace';
     if (onCrash !== 'replace' && onCrash !== 'break') throw new TypeError(`onWorkerCrash must be 'replace' or 'break', got ${JSON.stringify(onCrash)}`);
     this.#onCrash = onCrash;
@@ -193,8 +195,8 @@ export class ThreadPoolExecutor extends Executor {
       execArgv: [...(SOURCE_MODE ? ['--conditions=@futures/source'] : []), ...(opts.execArgv ?? inheritedExecArgv())],
     });
     this.#pool.on('message', (message: unknown) => {
-      if (isStreamedOutcome(message)) this.#streams.get(message.batch)?.(message.index, message.outcome);
-      else if (isTaskStarted(message)) this.#starts.get(message.batch)?.started();
+      if (isOutcomePort(message)) this.#addOutcomePort(message.threadId, message['@futures/outcomes']);
+      else if (isTaskStarted(message)) this.#starts.get(message.id)?.started();
     });
     // piscina reports a thread that failed outside a task here; the task side is handled per batch.
     this.#pool.on('error', () => undefined);
@@ -239,13 +241,12 @@ export class ThreadPoolExecutor extends Executor {
   protected async runTask(running: RunningTask): Promise<unknown> {
     let outcome: { failed: boolean; value: unknown } | undefined;
     await this.runBatch([running], (_index, failed, value) => (outcome = { failed, value }));
-    if (outcome === undefined) throw new Error(`ThreadPoolExecutor: the worker returned no result for task ${toTaskCall(running).name}`);
+    if (outcome === undefined) throw new Error(`ThreadPoolExecutor: the worker returned no result for task ${isTaskRef(running.task) ? running.task.name : ''}`);
     if (outcome.failed) throw outcome.value;
     return outcome.value;
   }
 
   protected override async runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
-    const calls = batch.map(toTaskCall);
     const id = this.#nextBatch++;
     const first = batch[0] as RunningTask;
     let received = 0;
@@ -253,15 +254,16 @@ export class ThreadPoolExecutor extends Executor {
     const allReceived = new Promise<void>((resolve) => (settleAll = resolve));
     const pending: Promise<void>[] = []; // errors of task-module classes are rebuilt asynchronously
     const settle = (index: number, outcome: TaskOutcome): void => {
-      const settlement = fromTaskOutcome(outcome, calls[index]?.module ?? '');
+      const running = batch[index];
+      const settlement = fromTaskOutcome(outcome, running !== undefined && isTaskRef(running.task) ? running.task.module : '');
       if ('then' in settlement) pending.push(settlement.then(({ failed, value }) => report(index, failed, value)));
       else report(index, settlement.failed, settlement.failed ? settlement.value : fromTransferable(settlement.value));
-      if (++received === calls.length) settleAll?.();
+      if (++received === batch.length) settleAll?.();
     };
-    if (calls.length > 1) this.#streams.set(id, settle);
+    if (batch.length > 1) this.#streams.set(id, settle);
     const notifyStart = first.stoppable && batch.length === 1;
     if (notifyStart) this.#starts.set(id, first);
-    const request: BatchRequest = { batch: id, calls, notifyStart };
+    const request: BatchRequest = { id, batch: toTaskBatch(batch), notifyStart };
     try {
       const response = (await this.#pool.run(request, {
         ...(first.stoppable ? { signal: first.signal } : {}),
@@ -275,17 +277,46 @@ export class ThreadPoolExecutor extends Executor {
       }
       if (response.ran >= this.#maxTasksPerWorker) await this.#retire(response.threadId);
       if (response.kind === 'single') settle(0, response.outcome);
-      else await allReceived;
+      else {
+        // Every outcome was posted before the answer: read them now rather than one event each.
+        const port = this.#outcomePorts.get(response.threadId);
+        if (port !== undefined) this.#drain(port);
+        if (received < batch.length) await allReceived;
+      }
       await Promise.all(pending);
     } catch (error) {
-      // Outcomes posted before a crash may still be in flight on the other port: let them land.
+      // Outcomes posted before a crash may still be in flight on the outcome ports: let them land.
       await new Promise((resolve) => setImmediate(resolve));
+      for (const port of this.#outcomePorts.values()) this.#drain(port);
       await Promise.all(pending);
       throw this.#explain(error, batch[received] ?? first);
     } finally {
       this.#streams.delete(id);
       this.#starts.delete(id);
     }
+  }
+
+  /** Listens to a new thread's outcome port (an outcome of a long batch arrives as soon as it is posted). */
+  #addOutcomePort(threadId: number, port: MessagePort): void {
+    this.#outcomePorts.set(threadId, port);
+    port.on('message', (message: StreamedOutcome) => {
+      this.#onOutcome(message);
+      this.#drain(port); // the rest of what is queued, without an event each
+    });
+    port.on('close', () => {
+      if (this.#outcomePorts.get(threadId) === port) this.#outcomePorts.delete(threadId);
+    });
+    port.unref();
+  }
+
+  #drain(port: MessagePort): void {
+    for (let entry = receiveMessageOnPort(port); entry !== undefined; entry = receiveMessageOnPort(port)) {
+      this.#onOutcome(entry.message as StreamedOutcome);
+    }
+  }
+
+  #onOutcome([id, index, outcome]: StreamedOutcome): void {
+    this.#streams.get(id)?.(index, outcome);
   }
 
   protected override async release(): Promise<void> {

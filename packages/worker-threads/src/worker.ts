@@ -1,23 +1,36 @@
 /**
- * The worker-thread side of ThreadPoolExecutor (piscina's handler): runs a batch of task calls
- * in order with the shared task protocol of @futures/core, streaming each outcome of a larger
- * batch through `parentPort` as soon as it is known.
+ * The worker-thread side of ThreadPoolExecutor (piscina's handler): runs a batch of tasks in
+ * order with the shared task protocol of @futures/core. The outcomes of a larger batch are
+ * posted one by one on this thread's outcome port as soon as each is known, so a crash later in
+ * the batch loses nothing already done; the main thread drains the port in one go.
+ *
+ * Start-up is kept short: the shared-memory primitives and piscina's `move` load only when a
+ * task's arguments or result need them.
  */
-import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { runTaskCalls, serializeError, type TaskOutcome } from '@futures/core';
-import type { BatchRequest, BatchResponse, StreamedOutcome, TaskStarted, WorkerSettings } from './messages.js';
-import { fromTransferable } from './shared/index.js';
+import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import { runTaskBatch, serializeError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
+import type { BatchRequest, BatchResponse, OutcomePort, StreamedOutcome, TaskStarted, WorkerSettings } from './messages.js';
 import { takeTransfer, type Transferable } from './transfer.js';
 import { prepareImport } from './typescript.js';
+
+type Revive = (value: unknown) => unknown;
+let revive: Revive | Promise<Revive> | undefined;
+
+/** Shared-memory primitives (Lock, Value, Queue, ...) arrive as plain data: revive them. */
+function prepareArgs(args: readonly unknown[]): readonly unknown[] | Promise<readonly unknown[]> {
+  // Primitives cannot hold shared data: no need to load the shared-memory modules.
+  if (args.every((arg) => typeof arg !== 'object' || arg === null)) return args;
+  revive ??= import('./shared/transferable.js').then((m) => (revive = m.fromTransferable));
+  if (typeof revive === 'function') return revive(args) as readonly unknown[];
+  return revive.then((fn) => fn(args) as readonly unknown[]);
+}
 
 /** What the running batch's results ask to move instead of copy (see `transfer()`). */
 let moving: Transferable[] = [];
 
-const hooks = {
+const hooks: TaskRunHooks = {
   beforeImport: prepareImport,
-  /** Shared-memory primitives (Lock, Value, Queue, ...) arrive as plain data: revive them. */
-  prepareArgs: (args: readonly unknown[]) => fromTransferable(args) as readonly unknown[],
+  prepareArgs,
   /** A result wrapped by `transfer()` gives its value and queues its buffers to move. */
   prepareResult: (value: unknown) => {
     const marked = takeTransfer(value);
@@ -30,12 +43,17 @@ const hooks = {
 const settings = ((workerData as { futures?: WorkerSettings } | undefined)?.futures ?? {}) as WorkerSettings;
 let ran = 0;
 
+// The outcome port goes out before piscina's "ready" (this module loads first), on the same port.
+const { port1: outcomes, port2: outcomesForParent } = new MessageChannel();
+const announce: OutcomePort = { '@futures/outcomes': outcomesForParent, threadId };
+parentPort?.postMessage(announce, [outcomesForParent]);
+
 /** Runs the initializer once, before the first task; its failure is answered to every batch. */
 const initialized: Promise<unknown> = (async () => {
   const init = settings.initializer;
   if (init === undefined) return undefined;
   let failure: unknown;
-  await runTaskCalls([init], (_index, outcome) => {
+  await runTaskBatch({ tasks: [[init.module, init.name]], args: [init.args] }, (_index, outcome) => {
     if (!outcome[0]) failure = outcome[1];
   }, hooks);
   return failure;
@@ -45,33 +63,38 @@ const initialized: Promise<unknown> = (async () => {
 export default async function runBatch(request: BatchRequest): Promise<BatchResponse> {
   const initFailure = await initialized;
   if (initFailure !== undefined) return { kind: 'initializer-failed', error: initFailure as never, threadId };
-  const { batch, calls } = request;
+  const { id, batch } = request;
   if (request.notifyStart) {
-    const started: TaskStarted = { '@futures/started': true, batch };
+    const started: TaskStarted = { '@futures/started': true, id };
     parentPort?.postMessage(started);
   }
-  if (calls.length === 1) {
+  moving = [];
+  if (batch.args.length === 1) {
     let single: TaskOutcome = [false, serializeError(new Error('no outcome'))];
-    moving = [];
-    await runTaskCalls(calls, (_index, outcome) => (single = outcome), hooks);
+    await runTaskBatch(batch, (_index, outcome) => (single = outcome), hooks);
     ran++;
     const response: BatchResponse = { kind: 'single', outcome: single, threadId, ran };
     if (moving.length === 0) return response;
     const list = moving;
     moving = [];
-    return move({ [transferableSymbol]: list, [valueSymbol]: response } as never) as unknown as BatchResponse;
+    return moveResult(response, list);
   }
-  moving = [];
-  await runTaskCalls(
-    calls,
+  await runTaskBatch(
+    batch,
     (index, outcome) => {
       ran++;
-      const message: StreamedOutcome = { '@futures/outcome': true, batch, index, outcome };
+      const message: StreamedOutcome = [id, index, outcome];
       const list = moving;
       moving = [];
-      parentPort?.postMessage(message, list as never);
+      outcomes.postMessage(message, list as never);
     },
     hooks,
   );
-  return { kind: 'streamed', count: calls.length, threadId, ran };
+  return { kind: 'streamed', count: batch.args.length, threadId, ran };
+}
+
+/** The response of a batch of one whose result moves its buffers (piscina's `move`, loaded now). */
+async function moveResult(response: BatchResponse, list: readonly Transferable[]): Promise<BatchResponse> {
+  const { move, transferableSymbol, valueSymbol } = await import('piscina');
+  return move({ [transferableSymbol]: list, [valueSymbol]: response } as never) as unknown as BatchResponse;
 }

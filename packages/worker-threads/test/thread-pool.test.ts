@@ -179,6 +179,24 @@ describe('ThreadPoolExecutor terminateWorkers / killWorkers', () => {
   });
 });
 
+describe('ThreadPoolExecutor batches', () => {
+  it("sends map's chunks whole, even when chunksize is above maxBatchSize", async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 2, minWorkers: 2, maxBatchSize: 2 });
+    const ids: number[] = [];
+    for await (const id of executor.map(tasks.whichThread, new Array<number>(20).fill(1), { chunksize: 10 })) ids.push(id);
+    expect(new Set(ids.slice(0, 10)).size).toBe(1);
+    expect(new Set(ids.slice(10)).size).toBe(1);
+  });
+
+  it('runs batches that mix several tasks, each call with its own task', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => executor.submit(tasks.square, i))); // measured quick: batching on
+    const futures = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? executor.submit(tasks.square, i) : executor.submit(tasks.readGreeting)));
+    const values = await Promise.all(futures);
+    values.forEach((value, i) => expect(value).toBe(i % 3 === 0 ? i * i : 'not initialized'));
+  });
+});
+
 describe('ThreadPoolExecutor maxTasksPerWorker', () => {
   it('replaces a thread after it ran maxTasksPerWorker tasks', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1, maxTasksPerWorker: 2 });
