@@ -77,3 +77,4 @@ export {
 } from './protocol.js';
 export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
 export { describe as describeValue, formatMs } from './timing.js';
+export { typeScriptImports, type TypeScriptImportOptions } from './typescript.js';
