@@ -20,6 +20,7 @@ import {
   type BatchReport,
   type ExecutorCapabilities,
   type RunningTask,
+  type Settlement,
   type TaskOutcome,
   type TaskRef,
 } from '@futures/core';
@@ -247,42 +248,26 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   protected override async runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
-    const id = this.#nextBatch++;
     const first = batch[0] as RunningTask;
+    const id = this.#nextBatch++;
+    if (batch.length === 1) return this.#runOne(id, first, report);
     let received = 0;
     let settleAll: (() => void) | undefined;
     const allReceived = new Promise<void>((resolve) => (settleAll = resolve));
     const pending: Promise<void>[] = []; // errors of task-module classes are rebuilt asynchronously
-    const settle = (index: number, outcome: TaskOutcome): void => {
-      const running = batch[index];
-      const settlement = fromTaskOutcome(outcome, running !== undefined && isTaskRef(running.task) ? running.task.module : '');
+    this.#streams.set(id, (index, outcome) => {
+      const settlement = this.#settlement(batch[index], outcome);
       if ('then' in settlement) pending.push(settlement.then(({ failed, value }) => report(index, failed, value)));
-      else report(index, settlement.failed, settlement.failed ? settlement.value : fromTransferable(settlement.value));
+      else report(index, settlement.failed, settlement.value);
       if (++received === batch.length) settleAll?.();
-    };
-    if (batch.length > 1) this.#streams.set(id, settle);
-    const notifyStart = first.stoppable && batch.length === 1;
-    if (notifyStart) this.#starts.set(id, first);
-    const request: BatchRequest = { id, batch: toTaskBatch(batch), notifyStart };
+    });
     try {
-      const response = (await this.#pool.run(request, {
-        ...(first.stoppable ? { signal: first.signal } : {}),
-        ...(first.transfer ? { transferList: first.transfer as never } : {}),
-      })) as BatchResponse;
-      if (response.kind === 'initializer-failed') {
-        const cause = deserializeError(response.error);
-        const error = new BrokenExecutorError(`ThreadPoolExecutor: the initializer failed in thread ${response.threadId}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-        this.markBroken(error);
-        throw error;
-      }
-      if (response.ran >= this.#maxTasksPerWorker) await this.#retire(response.threadId);
-      if (response.kind === 'single') settle(0, response.outcome);
-      else {
-        // Every outcome was posted before the answer: read them now rather than one event each.
-        const port = this.#outcomePorts.get(response.threadId);
-        if (port !== undefined) this.#drain(port);
-        if (received < batch.length) await allReceived;
-      }
+      const response = await this.#send(id, batch, first);
+      if (response.kind === 'single') throw new Error(`ThreadPoolExecutor: a thread answered a batch of ${batch.length} tasks with one outcome`);
+      // Every outcome was posted before the answer: read them now rather than one event each.
+      const port = this.#outcomePorts.get(response.threadId);
+      if (port !== undefined) this.#drain(port);
+      if (received < batch.length) await allReceived;
       await Promise.all(pending);
     } catch (error) {
       // Outcomes posted before a crash may still be in flight on the outcome ports: let them land.
@@ -292,8 +277,47 @@ export class ThreadPoolExecutor extends Executor {
       throw this.#explain(error, batch[received] ?? first);
     } finally {
       this.#streams.delete(id);
-      this.#starts.delete(id);
     }
+  }
+
+  /** A batch of one: no stream, its outcome comes with the answer (the path of slow tasks). */
+  async #runOne(id: number, running: RunningTask, report: BatchReport): Promise<void> {
+    if (running.stoppable) this.#starts.set(id, running);
+    try {
+      const response = await this.#send(id, [running], running);
+      if (response.kind !== 'single') throw new Error('ThreadPoolExecutor: a thread streamed the outcome of a single task');
+      let settlement = this.#settlement(running, response.outcome);
+      if ('then' in settlement) settlement = await settlement;
+      report(0, settlement.failed, settlement.value);
+    } catch (error) {
+      throw this.#explain(error, running);
+    } finally {
+      if (running.stoppable) this.#starts.delete(id);
+    }
+  }
+
+  /** Posts a batch to a free thread; resolves with the thread's answer once every task ran. */
+  async #send(id: number, batch: readonly RunningTask[], first: RunningTask): Promise<Exclude<BatchResponse, { kind: 'initializer-failed' }>> {
+    const request: BatchRequest = { id, batch: toTaskBatch(batch), notifyStart: first.stoppable && batch.length === 1 };
+    const response = (await this.#pool.run(request, {
+      ...(first.stoppable ? { signal: first.signal } : {}),
+      ...(first.transfer ? { transferList: first.transfer as never } : {}),
+    })) as BatchResponse;
+    if (response.kind === 'initializer-failed') {
+      const cause = deserializeError(response.error);
+      const error = new BrokenExecutorError(`ThreadPoolExecutor: the initializer failed in thread ${response.threadId}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      this.markBroken(error);
+      throw error;
+    }
+    if (response.ran >= this.#maxTasksPerWorker) await this.#retire(response.threadId);
+    return response;
+  }
+
+  /** A task's outcome as its future takes it: errors rebuilt (maybe as a task-module class), shared primitives revived. */
+  #settlement(running: RunningTask | undefined, outcome: TaskOutcome): Settlement | Promise<Settlement> {
+    const settlement = fromTaskOutcome(outcome, running !== undefined && isTaskRef(running.task) ? running.task.module : '');
+    if ('then' in settlement || settlement.failed) return settlement;
+    return { failed: false, value: fromTransferable(settlement.value) };
   }
 
   /** Listens to a new thread's outcome port (an outcome of a long batch arrives as soon as it is posted). */

@@ -84,6 +84,7 @@ function revive(data: SharedData): SharedPrimitive {
  * Shared and circular references stay shared and circular in the copy.
  */
 function replaceDeep(root: unknown, match: (object: object) => boolean, replace: (object: object) => unknown): unknown {
+  if (typeof root !== 'object' || root === null) return root; // the common case: nothing to allocate
   const leadsToMatch = new Map<object, boolean>();
   const copies = new Map<object, unknown>();
 
