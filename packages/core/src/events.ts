@@ -1,3 +1,4 @@
+import type { WorkerCrashedError } from './errors.js';
 import type { Future } from './future.js';
 
 /** Counters every executor keeps; cheap to read at any time (e.g. for a progress bar). */
@@ -24,6 +25,11 @@ export interface ExecutorEvents {
   started: (future: Future) => void;
   /** A future was settled: finished (result or error) or cancelled. */
   settled: (future: Future) => void;
+  /**
+   * A worker (thread or process) failed outside any task, e.g. while starting; the backend
+   * replaced it or, when it cannot, the executor is now broken. No future fails because of it.
+   */
+  workerError: (error: WorkerCrashedError) => void;
   /** Nothing is queued or running any more. */
   idle: () => void;
   /** The executor finished shutting down: every task is settled and its resources are released. */

@@ -152,6 +152,10 @@ export class ThreadPoolExecutor extends Executor {
   /** Threads that ran their maxTasksPerWorker tasks and are being replaced. */
   readonly #retiring = new Set<number>();
   #destroyed: Promise<void> | undefined;
+  /** Threads that loaded the worker module (announced their outcome port). */
+  #threadsStarted = 0;
+  /** Why the executor broke because its threads cannot run tasks (see `#onThreadError`). */
+  #brokenBy: BrokenExecutorError | undefined;
   /** Set by terminateWorkers()/killWorkers(): why running tasks stopped. */
   #terminatedBy: string | undefined;
 
@@ -199,8 +203,8 @@ export class ThreadPoolExecutor extends Executor {
       if (isOutcomePort(message)) this.#addOutcomePort(message.threadId, message['@futures/outcomes']);
       else if (isTaskStarted(message)) this.#starts.get(message.id)?.started();
     });
-    // piscina reports a thread that failed outside a task here; the task side is handled per batch.
-    this.#pool.on('error', () => undefined);
+    // piscina reports a thread that failed outside any task here (the task side is handled per batch).
+    this.#pool.on('error', (error: unknown) => this.#onThreadError(error));
   }
 
   /** Threads running now. */
@@ -322,6 +326,7 @@ export class ThreadPoolExecutor extends Executor {
 
   /** Listens to a new thread's outcome port (an outcome of a long batch arrives as soon as it is posted). */
   #addOutcomePort(threadId: number, port: MessagePort): void {
+    this.#threadsStarted++;
     this.#outcomePorts.set(threadId, port);
     port.on('message', (message: StreamedOutcome) => {
       this.#onOutcome(message);
@@ -361,6 +366,30 @@ export class ThreadPoolExecutor extends Executor {
     }
   }
 
+  /**
+   * A thread failed outside any task. If no thread ever started, threads cannot start here
+   * (a bad `execArgv`, a preload that throws, ...): piscina would keep the tasks queued forever, so
+   * the executor breaks and every task fails with the cause. With `onWorkerCrash: 'break'` any such
+   * failure breaks it. Otherwise piscina has replaced the thread and nothing is lost. Reported
+   * as a `workerError` event, or as a process warning when nobody listens.
+   */
+  #onThreadError(error: unknown): void {
+    const message = (error as Error | undefined)?.message ?? String(error);
+    const starting = this.#threadsStarted === 0;
+    const crashed = new WorkerCrashedError(
+      starting ? `a worker thread failed to start: ${message}` : `a worker thread failed outside any task and was replaced: ${message}`,
+      {},
+      { cause: error },
+    );
+    if (starting || this.#onCrash === 'break') {
+      this.#brokenBy ??= new BrokenExecutorError(`ThreadPoolExecutor is broken: ${crashed.message}`, { cause: crashed });
+      this.markBroken(this.#brokenBy);
+      void this.#destroy(); // fails the tasks piscina holds; #explain gives them #brokenBy
+    }
+    if (this.hasListeners('workerError')) this.emit('workerError', crashed);
+    else process.emitWarning(crashed);
+  }
+
   #destroy(): Promise<void> {
     this.#destroyed ??= this.#pool.destroy();
     return this.#destroyed;
@@ -369,6 +398,7 @@ export class ThreadPoolExecutor extends Executor {
   /** Turns piscina's rejection into the error the task's future gets. */
   #explain(error: unknown, running: RunningTask): unknown {
     if (error instanceof BrokenExecutorError) return error;
+    if (this.#brokenBy !== undefined) return this.#brokenBy;
     if (running.signal.aborted) return running.signal.reason;
     if (this.#terminatedBy !== undefined) {
       return new BrokenExecutorError(`task ${isTaskRef(running.task) ? running.task.name : ''} was stopped: ${this.#terminatedBy} terminated every thread`, { cause: error });

@@ -100,6 +100,35 @@ describe('ThreadPoolExecutor crashes', () => {
   });
 });
 
+describe('ThreadPoolExecutor threads that cannot start', () => {
+  const badPreload = ['--require', '/nonexistent/futures-preload.cjs'];
+
+  it('break the executor: every task fails with BrokenExecutorError naming the cause, none hangs', async () => {
+    const executor = new ThreadPoolExecutor({ maxWorkers: 2, execArgv: badPreload });
+    const reported: WorkerCrashedError[] = [];
+    executor.on('workerError', (error) => reported.push(error));
+    const futures = [1, 2, 3].map((x) => executor.submit(tasks.square, x));
+    for (const future of futures) {
+      const error = await future.exception();
+      expect(error).toBeInstanceOf(BrokenExecutorError);
+      expect((error as Error).message).toMatch(/^ThreadPoolExecutor is broken: a worker thread failed to start: Cannot find module '\/nonexistent\/futures-preload\.cjs'/);
+    }
+    expect(reported[0]).toBeInstanceOf(WorkerCrashedError);
+    expect(() => executor.submit(tasks.square, 4)).toThrow(BrokenExecutorError);
+    await executor.shutdown();
+  });
+
+  it('are reported as a process warning when nobody listens for workerError', async () => {
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    const executor = new ThreadPoolExecutor({ maxWorkers: 1, execArgv: badPreload });
+    await executor.submit(tasks.square, 1).exception();
+    const warning = await warned;
+    expect(warning).toBeInstanceOf(WorkerCrashedError);
+    expect(warning.message).toMatch(/failed to start/);
+    await executor.shutdown();
+  });
+});
+
 describe('ThreadPoolExecutor initializer', () => {
   it('runs in every thread before its first task', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 2, initializer: tasks.init, initArgs: ['hello from init'] });
