@@ -26,9 +26,9 @@
  *
  * The `Queue` of `@futures/worker-threads` lives in shared memory: the main thread `put`s (an
  * async call, it never blocks the event loop), the task in the worker thread `getSync`s (it
- * blocks that thread until an item comes). It is Python's `multiprocessing.Queue`: it has no
- * `task_done()` / `join()`, so those are a shared `Value` (items not yet done) and an `Event`
- * set when that count reaches 0. The worker prints through a second queue (`lib/threads.ts`).
+ * blocks that thread until an item comes). Like Python's `queue.Queue` it counts unfinished
+ * items: the worker calls `q.taskDone()` and `workQueue.join()` waits for them all. The worker
+ * prints through a second queue (`lib/threads.ts`).
  *
  * Part 2, after the tutorial's prose ("threads can communicate using ... Queue"): a producer
  * thread and three worker threads. The workers release a `Semaphore` once running; the producer
@@ -37,7 +37,7 @@
  * queue order.
  */
 import { defineTasks } from '@futures/core';
-import { Event, Queue, Semaphore, ThreadPoolExecutor, Value } from '@futures/worker-threads';
+import { Queue, Semaphore, ThreadPoolExecutor } from '@futures/worker-threads';
 import { isEntryPoint, type Log } from './lib/support.ts';
 import { threadConsole } from './lib/threads.ts';
 
@@ -62,14 +62,10 @@ export async function main(log: Log = console.log): Promise<QueueWorkerResult> {
   {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const workQueue = new Queue<number | null>();
-    const unfinished = { count: new Value('i', 0, { lock: false }), allDone: new Event() };
-    for (let i = 0; i < 10; i++) {
-      unfinished.count.add(1); // put() counts an unfinished item
-      await workQueue.put(i);
-    }
-    const workerThread = executor.submit(tasks.worker, workQueue, output.out, unfinished);
+    for (let i = 0; i < 10; i++) await workQueue.put(i);
+    const workerThread = executor.submit(tasks.worker, workQueue, output.out);
     // work_queue.join() (bounded: Python waits forever)
-    if (!(await unfinished.allDone.wait({ timeout: 10_000 }))) throw new Error('the worker did not finish the items');
+    if (!(await workQueue.join({ timeout: 10_000 }))) throw new Error('the worker did not finish the items');
     await output.print('work_queue.join() returned: every item is done');
     await workQueue.put(null);
     processed = await workerThread; // worker_thread.join()

@@ -2,7 +2,7 @@
  * The tasks of `queue-worker.ts`: a producer and workers in worker threads that share a `Queue`
  * of work items, ended by a sentinel (`null`, Python's `None`).
  */
-import type { Event, Queue, Semaphore, Value } from '@futures/worker-threads';
+import type { Queue, Semaphore } from '@futures/worker-threads';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -18,31 +18,17 @@ function sleepSync(ms: number): void {
 }
 
 /**
- * What Python's `queue.Queue` counts for `task_done()` / `join()` (the shared `Queue` has no
- * such count): the items put and not yet done, and an `Event` set when that reaches 0.
- */
-export interface Unfinished {
-  readonly count: Value<'i'>;
-  readonly allDone: Event;
-}
-
-/** Python's `q.task_done()`. */
-function taskDone(unfinished: Unfinished): void {
-  if (unfinished.count.sub(1) === 1) unfinished.allDone.set(); // sub returns the value before
-}
-
-/**
  * Python's `worker(q)`: gets items until the sentinel, prints each, marks it done. Returns the
  * items it processed.
  */
-export function worker(q: Queue<number | null>, out: Queue<string>, unfinished: Unfinished): number[] {
+export function worker(q: Queue<number | null>, out: Queue<string>): number[] {
   const processed: number[] = [];
   for (;;) {
     const item = q.getSync({ timeout: GET_TIMEOUT_MS }); // blocks this thread until an item comes
     if (item === null) break;
     out.putSync(`Processing: ${item}`);
     processed.push(item);
-    taskDone(unfinished);
+    q.taskDone();
   }
   return processed;
 }

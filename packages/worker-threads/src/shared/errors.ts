@@ -12,7 +12,8 @@ export type SharedStateErrorCode =
   | 'ERR_ACQUIRE_TIMEOUT'
   | 'ERR_QUEUE_FULL'
   | 'ERR_QUEUE_EMPTY'
-  | 'ERR_QUEUE_CLOSED';
+  | 'ERR_QUEUE_CLOSED'
+  | 'ERR_TASK_DONE_TOO_OFTEN';
 
 /** Options accepted by every error constructor of the shared-memory primitives. */
 export interface SharedStateErrorOptions {
@@ -65,6 +66,13 @@ export class QueueClosedError extends SharedStateError {
   }
 }
 
+/** `Queue.taskDone()` was called more times than items were put (Python's `ValueError: task_done() called too many times`). */
+export class TaskDoneTooOftenError extends SharedStateError {
+  constructor(message: string, options?: SharedStateErrorOptions) {
+    super('ERR_TASK_DONE_TOO_OFTEN', message, options);
+  }
+}
+
 const KNOWN_CODES: ReadonlySet<string> = new Set<SharedStateErrorCode>([
   'ERR_LOCK_NOT_HELD',
   'ERR_SEMAPHORE_OVER_RELEASED',
@@ -72,6 +80,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<SharedStateErrorCode>([
   'ERR_QUEUE_FULL',
   'ERR_QUEUE_EMPTY',
   'ERR_QUEUE_CLOSED',
+  'ERR_TASK_DONE_TOO_OFTEN',
 ]);
 
 /**

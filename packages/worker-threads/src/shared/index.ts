@@ -18,6 +18,7 @@ export {
   QueueFull,
   SemaphoreOverReleasedError,
   SharedStateError,
+  TaskDoneTooOftenError,
   isSharedStateError,
   type SharedStateErrorCode,
   type SharedStateErrorOptions,

@@ -3,9 +3,9 @@
 import { deserialize, serialize } from 'node:v8';
 import { waitAsync, waitSync } from './atomics-wait.js';
 import { SHARED_KEY, adoptBuffer, checkData, reviveWith, type SharedData } from './data.js';
-import { QueueClosedError, QueueEmpty, QueueFull } from './errors.js';
+import { QueueClosedError, QueueEmpty, QueueFull, TaskDoneTooOftenError } from './errors.js';
 import { TIMED_OUT, lockSync, unlock, withLockAsync } from './mutex.js';
-import { CLOSED, COUNT, HEADER_BYTES, MAXSIZE, MUTEX, PREFIX_BYTES, SEQ, USED, WAITERS, freeBytes, readFrame, ringOf, writeFrame, type Ring } from './ring.js';
+import { CLOSED, COUNT, HEADER_BYTES, MAXSIZE, MUTEX, PREFIX_BYTES, SEQ, UNFINISHED, USED, WAITERS, freeBytes, readFrame, ringOf, writeFrame, type Ring } from './ring.js';
 import { asyncWait, checkInteger, checkOptions, expired, formatMs, syncWait, type SharedSyncWaitOptions, type Wait, type SharedWaitOptions } from './validate.js';
 
 /** The plain-data form of a {@link Queue}. */
@@ -41,7 +41,9 @@ type Attempt<R> = { readonly done: R } | 'closed' | number;
  *
  * `put`/`get` return promises and leave the event loop free; `putSync`/`getSync` block the
  * calling thread and are meant for worker threads. On timeout, `put` throws `QueueFull` and
- * `get` throws `QueueEmpty`, as Python's `queue.Full` / `queue.Empty`.
+ * `get` throws `QueueEmpty`, as Python's `queue.Full` / `queue.Empty`. Like `queue.Queue` and
+ * `multiprocessing.JoinableQueue`, it counts items not yet done: a consumer calls `taskDone()`
+ * after handling an item, and `join()` waits until every item put has been done.
  *
  * @example
  * const results = new Queue<{ url: string; size: number }>(100);
@@ -200,6 +202,58 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
   }
 
   /**
+   * Marks one item taken from the queue as handled (Python's `task_done()`): when every item
+   * put so far has been marked, `join()` returns. Throws `TaskDoneTooOftenError` when called
+   * more times than items were put.
+   */
+  taskDone(): void {
+    const { header } = this.#ring;
+    for (;;) {
+      const left = Atomics.load(header, UNFINISHED);
+      if (left <= 0) throw new TaskDoneTooOftenError('Queue.taskDone: called more times than items were put');
+      if (Atomics.compareExchange(header, UNFINISHED, left, left - 1) !== left) continue;
+      if (left === 1) Atomics.notify(header, UNFINISHED);
+      return;
+    }
+  }
+
+  /** Items put and not yet marked with `taskDone()` (a snapshot). */
+  unfinishedTasks(): number {
+    return Atomics.load(this.#ring.header, UNFINISHED);
+  }
+
+  /**
+   * Waits, without blocking the event loop, until every item put has been marked with
+   * `taskDone()` (Python's `join()`). Resolves `true` then, or `false` when `timeout` ms pass
+   * first; rejects with `signal.reason` on abort.
+   *
+   * @example
+   * for (const url of urls) await jobs.put(url);
+   * await jobs.join();   // every url handled by the workers
+   */
+  async join(options?: SharedWaitOptions): Promise<boolean> {
+    const wait = asyncWait('Queue.join', options);
+    wait.signal?.throwIfAborted();
+    for (;;) {
+      const left = Atomics.load(this.#ring.header, UNFINISHED);
+      if (left <= 0) return true;
+      if (expired(wait.deadline)) return false;
+      await waitAsync(this.#ring.header, UNFINISHED, left, wait.deadline, wait.signal);
+    }
+  }
+
+  /** {@link join}, **blocking the calling thread**: meant for worker threads. Returns `false` on timeout. */
+  joinSync(options?: SharedSyncWaitOptions): boolean {
+    const wait = syncWait('Queue.joinSync', options);
+    for (;;) {
+      const left = Atomics.load(this.#ring.header, UNFINISHED);
+      if (left <= 0) return true;
+      if (expired(wait.deadline)) return false;
+      waitSync(this.#ring.header, UNFINISHED, left, wait.deadline);
+    }
+  }
+
+  /**
    * Gets items until the queue is closed and drained.
    *
    * @example
@@ -254,6 +308,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
     const maxsize = header[MAXSIZE]!;
     if ((maxsize > 0 && header[COUNT]! >= maxsize) || freeBytes(this.#ring) < PREFIX_BYTES + payload.length) return header[SEQ]!;
     writeFrame(this.#ring, payload);
+    Atomics.add(header, UNFINISHED, 1);
     return { done: true };
   }
 

@@ -4,7 +4,10 @@
  * around the end of the data. `writeFrame` / `readFrame` run with the header's mutex held.
  */
 
-/** Header cells. MUTEX guards the others; SEQ changes on every put, get and close (waiters wait on it). */
+/**
+ * Header cells. MUTEX guards the others but UNFINISHED; SEQ changes on every put, get and close
+ * (waiters wait on it); UNFINISHED counts items put and not yet marked done (`join` waits on it).
+ */
 export const MUTEX = 0;
 export const SEQ = 1;
 export const COUNT = 2;
@@ -13,9 +16,10 @@ export const USED = 4;
 export const MAXSIZE = 5;
 export const CLOSED = 6;
 export const WAITERS = 7;
+export const UNFINISHED = 8;
 
 /** Bytes before the data (room for the cells above, rounded up to 8). */
-export const HEADER_BYTES = 32;
+export const HEADER_BYTES = 40;
 /** Bytes of a frame's length prefix. */
 export const PREFIX_BYTES = 4;
 

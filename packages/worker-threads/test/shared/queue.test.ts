@@ -1,7 +1,7 @@
 /** Queue on one thread (see threads.test.ts for workers). */
 
 import { describe, expect, test } from 'vitest';
-import { Queue, QueueClosedError, QueueEmpty, QueueFull } from '../../src/shared/index.js';
+import { Queue, QueueClosedError, QueueEmpty, QueueFull, TaskDoneTooOftenError } from '../../src/shared/index.js';
 import { sleep } from './pool.js';
 
 describe('Queue on one thread', () => {
@@ -123,6 +123,54 @@ describe('Queue on one thread', () => {
     expect(() => new Queue().putSync(1, { signal: undefined } as never)).toThrow(
       new TypeError('Queue.putSync: unknown option "signal"; known options are timeout'),
     );
+  });
+});
+
+describe('Queue.taskDone / join', () => {
+  test('counts items put and not yet done; join resolves once all are done', async () => {
+    const queue = new Queue<string>();
+    expect(await queue.join({ timeout: 0 })).toBe(true); // nothing put: nothing to wait for
+    await queue.put('a');
+    queue.putSync('b');
+    expect(queue.unfinishedTasks()).toBe(2);
+    await queue.get();
+    expect(queue.unfinishedTasks()).toBe(2); // getting is not being done
+    const joined = queue.join();
+    queue.taskDone();
+    expect(queue.joinSync({ timeout: 0 })).toBe(false);
+    queue.taskDone();
+    expect(await joined).toBe(true);
+    expect(queue.joinSync()).toBe(true);
+  });
+
+  test('refuses taskDone() called more times than items were put', () => {
+    const queue = new Queue();
+    queue.putNowait(1);
+    queue.taskDone();
+    expect(() => queue.taskDone()).toThrow(TaskDoneTooOftenError);
+    expect(() => queue.taskDone()).toThrow('Queue.taskDone: called more times than items were put');
+    expect(queue.unfinishedTasks()).toBe(0);
+  });
+
+  test('join honours timeout and signal, and checks its options', async () => {
+    const queue = new Queue();
+    await queue.put(1);
+    expect(await queue.join({ timeout: 20 })).toBe(false);
+    const controller = new AbortController();
+    const joining = queue.join({ signal: controller.signal });
+    controller.abort(new Error('stop waiting'));
+    await expect(joining).rejects.toThrow('stop waiting');
+    await expect(queue.join({ timeout: -1 })).rejects.toThrow(RangeError);
+    expect(() => queue.joinSync({ timeout: 1, signal: undefined } as never)).toThrow(/unknown option "signal"/);
+  });
+
+  test('a copy revived from the plain form shares the count', async () => {
+    const queue = new Queue();
+    await queue.put('x');
+    const copy = Queue.from(structuredClone(queue.toTransferable()));
+    expect(copy.unfinishedTasks()).toBe(1);
+    copy.taskDone();
+    expect(await queue.join({ timeout: 0 })).toBe(true);
   });
 });
 

@@ -127,6 +127,22 @@ describe('Queue across worker threads', () => {
     expect(await queue.get({ timeout: 0 })).toBe('second');
   });
 
+  test('join() waits until a worker has marked every item done with taskDone() (queue.Queue / JoinableQueue)', async () => {
+    const queue = new Queue<number | null>();
+    for (let i = 0; i < 10; i++) await queue.put(i);
+    expect(queue.unfinishedTasks()).toBe(10);
+    expect(await queue.join({ timeout: 0 })).toBe(false);
+    const worker = pool.run('consumeMarkingDone', queue, 2);
+    expect(await queue.join({ timeout: 5000 })).toBe(true);
+    expect(queue.unfinishedTasks()).toBe(0);
+    expect(queue.qsize()).toBe(0);
+    await queue.put(null); // the sentinel: the worker returns
+    expect(await worker).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await pool.run('joinWithin', queue, 20)).toBe(false); // the sentinel was put, never marked done
+    queue.taskDone();
+    expect(await pool.run('joinWithin', queue, 0)).toBe(true);
+  });
+
   test("a worker's getSync on an empty queue with a timeout throws QueueEmpty", async () => {
     await expect(pool.run('getWithin', new Queue(), 20)).rejects.toMatchObject({
       name: 'QueueEmpty',
