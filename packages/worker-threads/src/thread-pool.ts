@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import {
   BrokenExecutorError,
@@ -26,6 +22,7 @@ import {
 } from '@futures/core';
 import { Piscina } from 'piscina';
 import { fromTransferable } from './shared/index.js';
+import { SOURCE_MODE, inheritedExecArgv, workerFilename } from './worker-start.js';
 import { isOutcomePort, isTaskStarted, type BatchRequest, type BatchResponse, type StreamedOutcome, type WorkerSettings } from './messages.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
@@ -87,44 +84,6 @@ export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
 }
 
 const OPTION_KEYS = ['minWorkers', 'idleTimeout', 'maxBatchSize', 'maxTasksPerWorker', 'resourceLimits', 'initializer', 'initArgs', 'env', 'argv', 'execArgv', 'onWorkerCrash'];
-
-/**
- * The parent's Node options, minus those that load tsx: a thread registers tsx itself when it
- * meets a TypeScript task module, and tsx's process-wide start-up flags only slow every thread.
- */
-function inheritedExecArgv(): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const loaderFlag = /^--(require|import|loader|experimental-loader)$/.test(arg) || arg === '-r';
-    const value = loaderFlag ? argv[i + 1] ?? '' : arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : '';
-    if (/[\\/]tsx[\\/]/.test(value) && (loaderFlag || /^--(require|import|loader|experimental-loader)=/.test(arg))) {
-      if (loaderFlag) i++;
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
-}
-
-/** Running from the TypeScript sources (tests): threads then resolve @futures packages to sources too. */
-const SOURCE_MODE = import.meta.url.endsWith('.ts');
-
-/**
- * The worker entry: the built `worker.js`. Running from the TypeScript sources (our tests, or
- * tsx), a small bootstrap in the temp directory registers tsx in the thread, then loads `worker.ts`.
- */
-function workerFilename(): string {
-  const here = import.meta.url;
-  if (!SOURCE_MODE) return fileURLToPath(new URL('./worker.js', here));
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new URL('./worker.ts', here).href;
-  const source = `const { register } = await import(${JSON.stringify(tsx)});\nregister();\nconst m = await import(${JSON.stringify(worker)});\nexport default m.default;\n`;
-  const file = join(tmpdir(), `futures-worker-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(file)) writeFileSync(file, source);
-  return file;
-}
 
 /**
  * Python's `ThreadPoolExecutor`, on Node.js worker threads (piscina): CPU-bound tasks run in

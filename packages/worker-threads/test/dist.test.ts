@@ -11,9 +11,9 @@ const tsTasks = new URL('./fixtures/tasks.ts', import.meta.url).href;
 const tsTasksAsJs = new URL('./fixtures/tasks.js', import.meta.url).href;
 
 /** Runs an ES module script with plain node in this package's directory; resolves its stdout. */
-function runScript(script: string): Promise<string> {
+function runScript(script: string, nodeOptions: readonly string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), timeout: 30_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
@@ -44,5 +44,20 @@ describe('the built package (dist/)', () => {
       await executor.shutdown();
     `);
     expect(output.trim()).toBe('8');
+  });
+
+  it('runs under Node options that threads refuse (--expose-gc, --max-old-space-size, --title): they are not passed on', async () => {
+    const output = await runScript(
+      `
+      const { ThreadPoolExecutor } = await import(${JSON.stringify(dist)});
+      const { defineTasks } = await import('@futures/core');
+      const tasks = defineTasks(${JSON.stringify(jsTasks)});
+      const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+      console.log(await executor.submit(tasks.cube, 4), typeof gc, process.title);
+      await executor.shutdown();
+    `,
+      ['--expose-gc', '--max-old-space-size=300', '--title', 'futures-dist-test', '--no-warnings'],
+    );
+    expect(output.trim()).toBe('64 function futures-dist-test');
   });
 });
