@@ -22,6 +22,7 @@ import { main as daemonThread } from './daemon-thread.ts';
 import { main as queueWorker } from './queue-worker.ts';
 import { main as squaresMap } from './squares-map.ts';
 import { main as squaresAsCompleted } from './squares-as-completed.ts';
+import { main as imageProcessing } from './image-processing.ts';
 
 /** The seed tutorials the examples come from (files in the project's `seeds/` folder). */
 export const SEEDS = {
@@ -82,4 +83,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'queue-worker', title: 'Worker threads consuming a shared Queue until a sentinel', seed: '003', section: 'The Threading Module: Thread Communication', main: queueWorker },
   { name: 'squares-map', title: 'Squares with map', seed: '003', section: 'The Concurrent.futures Module: ThreadPoolExecutor', main: squaresMap },
   { name: 'squares-as-completed', title: 'Squares with submit and asCompleted', seed: '003', section: 'The Concurrent.futures Module: Future Objects', main: squaresAsCompleted },
+  { name: 'image-processing', title: 'Resizing images in worker threads, then thumbnails with @futures/thumbnails', seed: '001', section: 'Practical Examples: 2. Image Processing', main: imageProcessing },
 ];

@@ -1,0 +1,8 @@
+/**
+ * The command table of `futures`. A new recipe adds one line here and one module in `commands/`.
+ */
+import type { CommandEntry } from './command.js';
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  thumbnails: { summary: 'make thumbnails of a folder of images on every core (sharp)', load: () => import('./commands/thumbnails.js') },
+};
