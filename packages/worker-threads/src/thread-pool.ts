@@ -225,8 +225,9 @@ export class ThreadPoolExecutor extends Executor {
       if (++received === batch.length) settleAll?.();
     });
     try {
-      const response = await this.#send(id, batch, first);
-      if (response.kind === 'single') throw new Error(`ThreadPoolExecutor: a thread answered a batch of ${batch.length} tasks with one outcome`);
+      const response = await this.#run(id, batch, first);
+      await this.#afterAnswer(response);
+      if (response.kind !== 'streamed') throw new Error(`ThreadPoolExecutor: a thread answered a batch of ${batch.length} tasks with one outcome`);
       // Every outcome was posted before the answer: read them now rather than one event each.
       const port = this.#outcomePorts.get(response.threadId);
       if (port !== undefined) this.#drain(port);
@@ -243,37 +244,55 @@ export class ThreadPoolExecutor extends Executor {
     }
   }
 
-  /** A batch of one: no stream, its outcome comes with the answer (the path of slow tasks). */
-  async #runOne(id: number, running: RunningTask, report: BatchReport): Promise<void> {
+  /**
+   * A batch of one: no stream, its outcome comes with the answer. This is the path of slow
+   * tasks, where the time from a thread's answer to its next task counts: one promise hop from
+   * piscina's answer to the report (the executor then starts the next task at once).
+   */
+  #runOne(id: number, running: RunningTask, report: BatchReport): Promise<void> {
     if (running.stoppable) this.#starts.set(id, running);
-    try {
-      const response = await this.#send(id, [running], running);
-      if (response.kind !== 'single') throw new Error('ThreadPoolExecutor: a thread streamed the outcome of a single task');
-      let settlement = this.#settlement(running, response.outcome);
-      if ('then' in settlement) settlement = await settlement;
-      report(0, settlement.failed, settlement.value);
-    } catch (error) {
-      throw this.#explain(error, running);
-    } finally {
-      if (running.stoppable) this.#starts.delete(id);
-    }
+    return this.#run(id, [running], running).then(
+      (response): Promise<void> | void => {
+        if (running.stoppable) this.#starts.delete(id);
+        const retiring = this.#afterAnswer(response);
+        if (retiring !== undefined) return retiring.then(() => this.#reportOne(running, response, report));
+        return this.#reportOne(running, response, report);
+      },
+      (error: unknown) => {
+        if (running.stoppable) this.#starts.delete(id);
+        throw this.#explain(error, running);
+      },
+    );
   }
 
-  /** Posts a batch to a free thread; resolves with the thread's answer once every task ran. */
-  async #send(id: number, batch: readonly RunningTask[], first: RunningTask): Promise<Exclude<BatchResponse, { kind: 'initializer-failed' }>> {
+  #reportOne(running: RunningTask, response: BatchResponse, report: BatchReport): Promise<void> | void {
+    if (response.kind !== 'single') throw new Error(`ThreadPoolExecutor: a thread answered a single task with a ${response.kind} answer`);
+    const settlement = this.#settlement(running, response.outcome);
+    if ('then' in settlement) return settlement.then(({ failed, value }) => report(0, failed, value));
+    report(0, settlement.failed, settlement.value);
+  }
+
+  /** Posts a batch to a free thread (piscina); resolves with the thread's answer once every task ran. */
+  #run(id: number, batch: readonly RunningTask[], first: RunningTask): Promise<BatchResponse> {
     const request: BatchRequest = { id, batch: toTaskBatch(batch), notifyStart: first.stoppable && batch.length === 1 };
-    const response = (await this.#pool.run(request, {
+    return this.#pool.run(request, {
       ...(first.stoppable ? { signal: first.signal } : {}),
       ...(first.transfer ? { transferList: first.transfer as never } : {}),
-    })) as BatchResponse;
+    }) as Promise<BatchResponse>;
+  }
+
+  /**
+   * Checks a thread's answer: an initializer that failed breaks the executor (thrown); a thread
+   * that ran its `maxTasksPerWorker` tasks is retired (the promise, while it stops).
+   */
+  #afterAnswer(response: BatchResponse): Promise<void> | undefined {
     if (response.kind === 'initializer-failed') {
       const cause = deserializeError(response.error);
       const error = new BrokenExecutorError(`ThreadPoolExecutor: the initializer failed in thread ${response.threadId}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
       this.markBroken(error);
       throw error;
     }
-    if (response.ran >= this.#maxTasksPerWorker) await this.#retire(response.threadId);
-    return response;
+    return response.ran >= this.#maxTasksPerWorker ? this.#retire(response.threadId) : undefined;
   }
 
   /** A task's outcome as its future takes it: errors rebuilt (maybe as a task-module class), shared primitives revived. */
