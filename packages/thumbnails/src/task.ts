@@ -4,9 +4,9 @@
  * takes and returns plain data, and reports a problem with the file in its outcome instead of
  * throwing.
  *
- * The input is read once into memory and decoded once per output size: JPEG and WebP decoders
- * then shrink while decoding (a 256 px thumbnail of a 24 MP JPEG decodes at 1/8 scale), which is
- * much cheaper than decoding every pixel once and resizing that. Outputs are encoded to memory,
+ * The input is read once into memory. When several sizes shrink it, it is decoded once into a
+ * raw copy at the largest size's scale and every size is made from that (`resample.ts`);
+ * otherwise each size decodes it, and JPEG/WebP decoders shrink while decoding. Outputs are encoded to memory,
  * written to a temporary dot file in the output's directory, and renamed over the final name, so
  * that a thumbnail is either complete or absent.
  */
@@ -14,6 +14,7 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promis
 import { dirname } from 'node:path';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import type { FailureData } from './errors.js';
+import { planSharedDecode, type OutputResize } from './resample.js';
 import { tempPath, type JobOutcome, type JobSettings, type OutputSpec, type ThumbnailJob, type WrittenOutput } from './job.js';
 
 sharp.cache(false); // a batch touches each file once: libvips' operation cache only holds memory
@@ -42,9 +43,15 @@ export async function thumbnailFile(job: ThumbnailJob): Promise<JobOutcome> {
     if (pending.length === 0) return { status: 'skipped', bytesIn, upToDate };
     const data = await readFile(job.input).catch((error: unknown) => fail('ERR_THUMBNAIL_READ_FAILED', `cannot read ${job.input}`, error));
     bytesIn = data.length;
-    await checkHeader(data, job.input, settings);
+    const meta = await checkHeader(data, job.input, settings);
+    const shared = planSharedDecode(pending, meta, settings);
+    const copy = shared === undefined ? undefined : await decodeCopy(data, job.input, shared, settings);
     const written: WrittenOutput[] = [];
-    for (const output of pending) written.push(await writeOutput(data, job.input, output, settings));
+    for (const output of pending) {
+      const resize = shared?.fromCopy.get(output);
+      const source: Source = copy !== undefined && resize !== undefined ? { copy, resize } : { data };
+      written.push(await writeOutput(source, job.input, output, settings));
+    }
     return { status: 'processed', bytesIn, written, upToDate };
   } catch (error) {
     const failure: FailureData =
@@ -63,8 +70,29 @@ async function upToDateOutputs(outputs: readonly OutputSpec[], inputMtime: numbe
   return fresh;
 }
 
+/** What an output is made from: the file's bytes, or the shared raw copy with the output's resize. */
+type Source = { readonly data: Buffer } | { readonly copy: RawCopy; readonly resize: OutputResize };
+
+interface RawCopy {
+  readonly data: Buffer;
+  readonly info: { readonly width: number; readonly height: number; readonly channels: 1 | 2 | 3 | 4 };
+}
+
+/** Decodes the input once, oriented and scaled to the shared copy's size. */
+async function decodeCopy(data: Buffer, input: string, shared: { width: number; height: number }, settings: JobSettings): Promise<RawCopy> {
+  try {
+    const { data: pixels, info } = await sharp(data, { limitInputPixels: settings.limitInputPixels, autoOrient: true, sequentialRead: true })
+      .resize({ width: shared.width, height: shared.height, fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: pixels, info: { width: info.width, height: info.height, channels: info.channels } };
+  } catch (error) {
+    throw sharpFailure(error, input);
+  }
+}
+
 /** Reads the header only: refuses non-images and images over the pixel limit before decoding any pixel. */
-async function checkHeader(data: Buffer, input: string, settings: JobSettings): Promise<void> {
+async function checkHeader(data: Buffer, input: string, settings: JobSettings): Promise<Metadata> {
   if (data.length === 0) fail('ERR_THUMBNAIL_UNSUPPORTED_INPUT', `${input} is empty (0 bytes)`);
   let meta: Metadata;
   try {
@@ -80,13 +108,14 @@ async function checkHeader(data: Buffer, input: string, settings: JobSettings): 
       `${input} is a ${width}×${height} ${format} (${megapixels(pixels)} MP), over limitInputPixels (${megapixels(settings.limitInputPixels)} MP): refused before decoding`,
     );
   }
+  return meta;
 }
 
 /** Encodes one thumbnail and writes it atomically. */
-async function writeOutput(data: Buffer, input: string, output: OutputSpec, settings: JobSettings): Promise<WrittenOutput> {
+async function writeOutput(source: Source, input: string, output: OutputSpec, settings: JobSettings): Promise<WrittenOutput> {
   let encoded: { data: Buffer; info: OutputInfo };
   try {
-    encoded = await pipeline(data, output, settings).toBuffer({ resolveWithObject: true });
+    encoded = await pipeline(source, output, settings).toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw sharpFailure(error, input);
   }
@@ -103,15 +132,18 @@ async function writeOutput(data: Buffer, input: string, output: OutputSpec, sett
 }
 
 /** The sharp pipeline of one output: orient, resize, keep what metadata was asked for, encode. */
-function pipeline(data: Buffer, output: OutputSpec, settings: JobSettings): Sharp {
-  let image = sharp(data, { limitInputPixels: settings.limitInputPixels, autoOrient: true, sequentialRead: true }).resize({
-    ...(output.width === undefined ? {} : { width: output.width }),
-    ...(output.height === undefined ? {} : { height: output.height }),
-    fit: output.fit,
-    position: settings.position,
-    background: settings.background,
-    withoutEnlargement: !settings.enlarge,
-  });
+function pipeline(source: Source, output: OutputSpec, settings: JobSettings): Sharp {
+  const common = { position: settings.position, background: settings.background };
+  let image =
+    'copy' in source
+      ? sharp(source.copy.data, { raw: source.copy.info }).resize({ width: source.resize.width, height: source.resize.height, fit: source.resize.fit, ...common })
+      : sharp(source.data, { limitInputPixels: settings.limitInputPixels, autoOrient: true, sequentialRead: true }).resize({
+          ...(output.width === undefined ? {} : { width: output.width }),
+          ...(output.height === undefined ? {} : { height: output.height }),
+          fit: output.fit,
+          ...common,
+          withoutEnlargement: !settings.enlarge,
+        });
   if (settings.metadata === 'all') image = image.keepMetadata();
   else if (settings.metadata === 'icc') image = image.keepIccProfile();
   const { quality, effort } = settings;
