@@ -78,3 +78,4 @@ export {
 export { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
 export { describe as describeValue, formatMs } from './timing.js';
 export { typeScriptImports, type TypeScriptImportOptions } from './typescript.js';
+export { inheritableExecArgv } from './exec-argv.js';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { inheritableExecArgv } from '@futures/core';
 
 /** Running from the TypeScript sources (tests): threads then resolve @futures packages to sources too. */
 export const SOURCE_MODE = import.meta.url.endsWith('.ts');
@@ -29,30 +30,15 @@ export function workerFilename(): string {
 let inherited: readonly string[] | undefined;
 
 /**
- * The parent's Node options that a thread accepts, minus those that load tsx (a thread
- * registers tsx itself when it meets a TypeScript task module; tsx's start-up flags would only
- * slow every thread). Process-wide options (`--expose-gc`, `--max-old-space-size`, `--title`,
+ * The parent's Node options that a thread accepts: core's `inheritableExecArgv` (no script,
+ * test-runner, watch or debugger flags, no tsx loader: a thread registers tsx itself when it
+ * meets a TypeScript task module). Process-wide options (`--expose-gc`, `--max-old-space-size`, `--title`,
  * V8 flags) are refused by `new Worker` (ERR_WORKER_INVALID_EXEC_ARGV); they apply to the whole
  * process anyway, so they are left out. Computed once per process.
  */
 export function inheritedExecArgv(): string[] {
-  inherited ??= acceptedByThreads(withoutTsx(process.execArgv));
+  inherited ??= acceptedByThreads(inheritableExecArgv(process.execArgv));
   return [...inherited];
-}
-
-function withoutTsx(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const loaderFlag = /^--(require|import|loader|experimental-loader)$/.test(arg) || arg === '-r';
-    const value = loaderFlag ? (argv[i + 1] ?? '') : arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : '';
-    if (/[\\/]tsx[\\/]/.test(value) && (loaderFlag || /^--(require|import|loader|experimental-loader)=/.test(arg))) {
-      if (loaderFlag) i++;
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
 }
 
 /**
