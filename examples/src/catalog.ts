@@ -22,7 +22,13 @@ import { main as daemonThread } from './daemon-thread.ts';
 import { main as queueWorker } from './queue-worker.ts';
 import { main as squaresMap } from './squares-map.ts';
 import { main as squaresAsCompleted } from './squares-as-completed.ts';
+import { main as processSquares } from './process-squares.ts';
+import { main as processSharedCounter } from './process-shared-counter.ts';
+import { main as processQueue } from './process-queue.ts';
+import { main as processPoolMap } from './process-pool-map.ts';
+import { main as processFactorials } from './process-factorials.ts';
 import { main as imageProcessing } from './image-processing.ts';
+import { main as scrapeSites } from './scrape-sites.ts';
 
 /** The seed tutorials the examples come from (files in the project's `seeds/` folder). */
 export const SEEDS = {
@@ -84,4 +90,16 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'squares-map', title: 'Squares with map', seed: '003', section: 'The Concurrent.futures Module: ThreadPoolExecutor', main: squaresMap },
   { name: 'squares-as-completed', title: 'Squares with submit and asCompleted', seed: '003', section: 'The Concurrent.futures Module: Future Objects', main: squaresAsCompleted },
   { name: 'image-processing', title: 'Resizing images in worker threads, then thumbnails with @futures/thumbnails', seed: '001', section: 'Practical Examples: 2. Image Processing', main: imageProcessing },
+  { name: 'scrape-sites', title: 'Scraping several sites, then crawling them, politely with @futures/scrape', seed: '001', section: 'Practical Examples: 1. Web Scraping', main: scrapeSites },
+  { name: 'process-squares', title: 'Squares printed by five separate processes', seed: '003', section: 'The Multiprocessing Module: Creating Processes', main: processSquares },
+  {
+    name: 'process-shared-counter',
+    title: 'A Lock-protected counter shared by 100 tasks in child processes (Manager)',
+    seed: '003',
+    section: 'The Multiprocessing Module: Process Synchronization',
+    main: processSharedCounter,
+  },
+  { name: 'process-queue', title: 'Results through a Manager queue from child processes', seed: '003', section: 'The Multiprocessing Module: Inter-Process Communication', main: processQueue },
+  { name: 'process-pool-map', title: 'Squares with ProcessPoolExecutor.map', seed: '003', section: 'The Concurrent.futures Module: ProcessPoolExecutor', main: processPoolMap },
+  { name: 'process-factorials', title: 'Factorials of large numbers in a ProcessPoolExecutor', seed: '001', section: 'Tackling CPU-Bound Tasks: ProcessPoolExecutor', main: processFactorials },
 ];

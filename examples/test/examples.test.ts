@@ -28,6 +28,11 @@ import { main as sharedCounterThreads } from '../src/shared-counter-threads.ts';
 import { main as slowTask } from '../src/slow-task.ts';
 import { main as squaresAsCompleted } from '../src/squares-as-completed.ts';
 import { main as squaresMap } from '../src/squares-map.ts';
+import { main as processSquares } from '../src/process-squares.ts';
+import { main as processSharedCounter } from '../src/process-shared-counter.ts';
+import { main as processQueue } from '../src/process-queue.ts';
+import { main as processPoolMap } from '../src/process-pool-map.ts';
+import { main as processFactorials } from '../src/process-factorials.ts';
 
 const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 
@@ -309,4 +314,45 @@ describe('the examples package', () => {
     );
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^Daemon thread stopped: the main program exited; beats \d+/);
   });
+});
+
+describe('multiprocessing (seeds 001 and 003): ProcessPoolExecutor and Manager', () => {
+  it('process-squares: five child processes, none of them this one', async () => {
+    const { log, lines } = capture();
+    const result = await processSquares(log);
+    expect(result.lines).toEqual([0, 1, 2, 3, 4].map((x) => `${x} squared is ${x * x}`));
+    expect(result.pids).not.toContain(process.pid);
+    expect(lines.at(-1)).toBe('All processes are done.');
+  });
+
+  it('process-shared-counter: 100 increments under a Manager lock across processes give 100', async () => {
+    const { log, lines } = capture();
+    const result = await processSharedCounter(log);
+    expect(result.counter).toBe(100);
+    expect(result.processes).toBeGreaterThan(1);
+    expect(lines).toEqual(['Counter value: 100']);
+  });
+
+  it('process-queue: every square arrives through the Manager queue', async () => {
+    const { log, lines } = capture();
+    const { squares } = await processQueue(log);
+    expect([...squares].sort((a, b) => a - b)).toEqual([1, 4, 9, 16, 25]);
+    expect(lines).toHaveLength(5);
+  });
+
+  it('process-pool-map: map yields in input order', async () => {
+    const { log, lines } = capture();
+    const { results } = await processPoolMap(log);
+    expect(results).toEqual([1, 4, 9, 16, 25]);
+    expect(lines).toEqual(results.map((value) => `Squared value: ${value}`));
+  });
+
+  it('process-factorials: each n! comes back as a bigint and checks out', async () => {
+    const { log, lines } = capture();
+    const { results } = await processFactorials(log);
+    expect(results.map((r) => r.n)).toEqual([1000, 10_000, 100_000, 1_000_000]);
+    expect(results.map((r) => r.digits)).toEqual([2568, 35_660, 456_574, 5_565_709]);
+    expect(results.every((r) => r.verified && r.pid !== process.pid)).toBe(true);
+    expect(lines.at(-1)).toMatch(/^Finished in [\d.]+ second\(s\)$/);
+  }, 60_000);
 });

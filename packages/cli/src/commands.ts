@@ -5,4 +5,5 @@ import type { CommandEntry } from './command.js';
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   thumbnails: { summary: 'make thumbnails of a folder of images on every core (sharp)', load: () => import('./commands/thumbnails.js') },
+  scrape: { summary: 'crawl a site or fetch a list of URLs, politely and fast (undici), to JSON lines', load: () => import('./commands/scrape.js') },
 };
