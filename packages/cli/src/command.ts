@@ -2,6 +2,7 @@
  * What a subcommand of `futures` is: a module in `commands/` exporting `run(argv, io)`, loaded
  * only when its name is typed (so `futures thumbnails` never loads another recipe's libraries).
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Where a command reads and writes: the process's streams, or test doubles. */
 export interface CommandIO {
@@ -46,3 +47,18 @@ export const EXIT = {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * Parses a command's arguments strictly (`node:util` `parseArgs`, positionals allowed); an
+ * unknown flag or a missing value is a {@link UsageError}.
+ */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O): ParsedArgs<O> {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** What {@link parseCommandArgs} returns for the flags `O`. */
+export type ParsedArgs<O extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>;

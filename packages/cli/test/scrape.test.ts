@@ -3,41 +3,17 @@
  * generated site of @futures/scrape's tests on 127.0.0.1: JSONL out, plain progress lines off a
  * terminal, --json, exit codes, usage errors, -i, Ctrl-C.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { futures, type Result } from './run-cli.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../../scrape/test/site/server.ts';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** Runs `futures scrape ...args`; `onStderr` may return true to send SIGINT (once). */
-function scrape(args: readonly string[], onStderr?: (text: string) => boolean): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@futures/source', '--import', 'tsx', 'src/bin.ts', 'scrape', ...args], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let signalled = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!signalled && onStderr?.(stderr)) {
-        signalled = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `futures scrape ...args`. */
+const scrape = (args: readonly string[], onStderr?: (text: string) => boolean): Promise<Result> => futures(['scrape', ...args], onStderr);
 
 let site: Site;
 let dir: string;

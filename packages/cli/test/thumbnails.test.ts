@@ -2,41 +2,15 @@
  * `futures thumbnails`, spawned for real (from the TypeScript sources through tsx) on images
  * generated with sharp: exit codes, plain progress lines off a terminal, --json, Ctrl-C.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { futures } from './run-cli.js';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-/** Runs `futures ...args`; `onStderr` sees stderr as it comes and may return true to send SIGINT (once). */
-function futures(args: readonly string[], onStderr?: (text: string) => boolean): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@futures/source', '--import', 'tsx', 'src/bin.ts', ...args], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let signalled = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!signalled && onStderr?.(stderr)) {
-        signalled = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'futures-cli-'));

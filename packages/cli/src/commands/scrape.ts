@@ -4,9 +4,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { crawl, fetchAll, type CrawlOptions, type FetchAllOptions, type ScrapeResult, type ScrapeRun, type ScrapeStats } from '@futures/scrape';
-import { EXIT, UsageError, type CommandIO } from '../command.js';
+import { EXIT, UsageError, parseCommandArgs, type CommandIO, type ParsedArgs } from '../command.js';
 import { formatBytes, formatDuration } from '../format.js';
 
 const HELP = `Usage: futures scrape <url...> [options]
@@ -85,20 +84,14 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
+type Values = ParsedArgs<typeof FLAGS>['values'];
 
 /** Failures kept for the summary (the JSONL output has them all). */
 const MAX_LISTED_FAILURES = 100;
 
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, FLAGS);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;

@@ -3,7 +3,6 @@
  * flags in the style of sharp-cli and ImageMagick (`--size 256x256^`, `-q 80`, `--fit cover`).
  */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_EXTENSIONS,
   DEFAULT_LIMIT_INPUT_PIXELS,
@@ -20,7 +19,7 @@ import {
   type ThumbnailOptions,
   type ThumbnailSummary,
 } from '@futures/thumbnails';
-import { EXIT, UsageError, type CommandIO } from '../command.js';
+import { EXIT, UsageError, parseCommandArgs, type CommandIO, type ParsedArgs } from '../command.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { createProgress } from '../progress.js';
 
@@ -97,17 +96,11 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
+type Values = ParsedArgs<typeof FLAGS>['values'];
 
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, FLAGS);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;
