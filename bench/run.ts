@@ -6,12 +6,14 @@ import { asyncScenarios } from './async/index.js';
 import { isSelected, parseArgs } from './lib/args.js';
 import { threadScenarios } from './threads/index.js';
 import { thumbnailScenarios } from './thumbnails/index.js';
+import { scrapeScenarios } from './scrape/index.js';
+import { processScenarios } from './processes/index.js';
 import { formatDuration } from './lib/format.js';
 import { formatLoad, formatMachineInfo } from './lib/machine.js';
 import type { BenchContext, Scenario } from './lib/scenario.js';
 
 /** Every scenario, in the order they run. Later benches (processes, recipes) add theirs here. */
-const scenarios: readonly Scenario[] = [...asyncScenarios, ...threadScenarios, ...thumbnailScenarios];
+const scenarios: readonly Scenario[] = [...asyncScenarios, ...threadScenarios, ...thumbnailScenarios, ...scrapeScenarios, ...processScenarios];
 
 const HELP = `Usage: tsx --expose-gc run.ts [options]
 

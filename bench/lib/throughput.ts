@@ -12,6 +12,7 @@ import { collectGarbage } from './gc.js';
 import { formatDuration, formatInteger, formatRate, formatRatio } from './format.js';
 import { median, summarize, type Summary } from './stats.js';
 import { printTable } from './table.js';
+import { shortName, type RatioColumn } from './ratios.js';
 import type { Scenario } from './scenario.js';
 
 /** One row of a throughput table: a library (or a way of using one) doing the same work. */
@@ -24,10 +25,24 @@ interface CaseName {
   readonly baseline?: boolean;
 }
 
+/**
+ * What a run resolves to: a checksum of its results, timed from the call to the settlement, or a
+ * run that timed itself: e.g. another runtime in a subprocess (Python), which reports how long
+ * the work took there, so that the pipe to it is not counted.
+ */
+export type RunResult = number | SelfTimedRun;
+
+/** See {@link RunResult}. */
+export interface SelfTimedRun {
+  readonly checksum: number;
+  /** How long the run took, measured by whatever ran it. */
+  readonly ms: number;
+}
+
 /** A case whose every run starts from scratch (creating its limiter, queue or executor is timed). */
 export interface ThroughputCaseFromScratch extends CaseName {
-  /** Runs `tasks` tasks from scratch and resolves to a checksum of their results. */
-  run(tasks: number): Promise<number>;
+  /** Runs `tasks` tasks from scratch and resolves to a checksum of their results (see {@link RunResult}). */
+  run(tasks: number): Promise<RunResult>;
 }
 
 /**
@@ -40,8 +55,8 @@ export interface ThroughputCaseWithSession extends CaseName {
 
 /** See {@link ThroughputCaseWithSession}. */
 export interface CaseSession {
-  /** Runs `tasks` tasks and resolves to a checksum of their results. */
-  run(tasks: number): Promise<number>;
+  /** Runs `tasks` tasks and resolves to a checksum of their results (see {@link RunResult}). */
+  run(tasks: number): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -80,8 +95,11 @@ export interface ThroughputOptions {
   readonly notes?: readonly string[];
   /** How the table shows the numbers. @default tasks/s and µs/task */
   readonly units?: ThroughputUnits;
-  /** More ratio columns: the case whose name starts with each of these (besides the baseline). */
-  readonly compareTo?: readonly string[];
+  /**
+   * More ratio columns besides the baseline's: a name prefix (the first case whose name starts
+   * with it), or a {@link RatioColumn} that picks each row's reference (lib/ratios.ts).
+   */
+  readonly compareTo?: readonly (string | RatioColumn)[];
 }
 
 /** What a table calls its items, and the extra columns it shows. */
@@ -120,12 +138,13 @@ export async function loadCases(source: CaseSource): Promise<readonly Throughput
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Times one run after a full GC; returns tasks per second. */
-async function timeOnce(name: string, run: (tasks: number) => Promise<number>, tasks: number, expected: number | undefined): Promise<number> {
+async function timeOnce(name: string, run: (tasks: number) => Promise<RunResult>, tasks: number, expected: number | undefined): Promise<number> {
   collectGarbage();
   await settle();
   const start = performance.now();
-  const checksum = await run(tasks);
-  const ms = performance.now() - start;
+  const result = await run(tasks);
+  const elapsed = performance.now() - start;
+  const { checksum, ms } = typeof result === 'number' ? { checksum: result, ms: elapsed } : result;
   if (expected !== undefined && checksum !== expected) {
     throw new Error(`${name}: checksum ${checksum}, expected ${expected}: the case did not run every task`);
   }
@@ -198,6 +217,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   if (selected.length === 0) throw new Error(`--case=${options.caseFilter} matches no case of "${options.title}"`);
   const cases = selected.map((i) => all[i] as ThroughputCase);
   const baselineIndex = cases.findIndex((c) => c.baseline === true);
+  // A table without a baseline case (only ratio columns of `compareTo`) has no baseline column.
+  const hasBaseline = all.some((c) => c.baseline === true);
   const samples: number[][] = cases.map(() => []);
 
   if (inProcess) {
@@ -254,12 +275,18 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const method = inProcess
     ? `median of ${runs} runs per case, interleaved in one process after ${warmupText} each`
     : `median of ${runs} rounds; each round runs every case in a fresh process (${warmupText}, then ${timedText})`;
-  // Extra ratio columns: the median of each named case.
-  const others = (options.compareTo ?? []).map((prefix) => {
-    const index = cases.findIndex((c) => c.name.startsWith(prefix));
-    return { prefix, median: index < 0 ? NaN : (summaries[index] as Summary).median, index };
-  });
+  // Extra ratio columns: a named case's median, or the reference a RatioColumn picks per row.
+  const rows = results.map((r) => ({ name: r.name, median: r.summary.median }));
+  const others = (options.compareTo ?? []).map((column): RatioColumn =>
+    typeof column === 'string'
+      ? { header: `vs ${shortName(column)}`, reference: () => cases.findIndex((c) => c.name.startsWith(column)) }
+      : column,
+  );
   const ratioCell = (value: number, self: boolean): string => (self ? '1.00× (base)' : Number.isNaN(value) ? '–' : formatRatio(value));
+  const otherCell = (column: RatioColumn, i: number): string => {
+    const reference = column.reference(i, rows);
+    return ratioCell(reference < 0 ? NaN : (rows[i] as { median: number }).median / (rows[reference] as { median: number }).median, reference === i);
+  };
   printTable({
     title: options.title,
     columns: [
@@ -268,8 +295,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       { header: 'min – max', align: 'right' },
       ...(units.runTime === true ? [{ header: 'ms/run', align: 'right' as const }] : []),
       { header: units.per.header, align: 'right' },
-      { header: `vs ${shortName(baselineName)}`, align: 'right' },
-      ...others.map((o) => ({ header: `vs ${shortName(o.prefix)}`, align: 'right' as const })),
+      ...(hasBaseline ? [{ header: `vs ${shortName(baselineName)}`, align: 'right' as const }] : []),
+      ...others.map((o) => ({ header: typeof o.header === 'string' ? o.header : o.header(rows), align: 'right' as const })),
     ],
     rows: results.map((r, i) => [
       r.name,
@@ -277,17 +304,12 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       `${formatRate(r.summary.min)} – ${formatRate(r.summary.max)}`,
       ...(units.runTime === true ? [((tasks * 1000) / r.summary.median).toFixed(0)] : []),
       (units.per.scale / r.summary.median).toFixed(units.per.digits),
-      ratioCell(r.ratio, r.baseline),
-      ...others.map((o) => ratioCell(r.summary.median / o.median, o.index === i)),
+      ...(hasBaseline ? [ratioCell(r.ratio, r.baseline)] : []),
+      ...others.map((o) => otherCell(o, i)),
     ]),
     notes: [`${formatInteger(tasks)} ${units.items} per run; ${method}; full GC before every run.`, ...(options.notes ?? [])],
   });
   return results;
-}
-
-/** `p-limit: limit(fn) ×N` → `p-limit` (the library part of a case name). */
-function shortName(name: string): string {
-  return name.split(':')[0]?.trim() ?? name;
 }
 
 /** What {@link throughputScenario} needs besides the shared run settings. */
@@ -304,7 +326,7 @@ export interface ThroughputScenarioOptions {
   readonly expectedChecksum?: (tasks: number) => number;
   readonly notes?: readonly string[];
   readonly units?: ThroughputUnits;
-  readonly compareTo?: readonly string[];
+  readonly compareTo?: readonly (string | RatioColumn)[];
   /** Rounds, normally and with `--quick`, when this scenario needs other than the bench's default (`--runs` overrides both). */
   readonly rounds?: { readonly full: number; readonly quick: number };
   /** Timed runs per child process (default: the bench's). */

@@ -1,5 +1,5 @@
 /** Settings shared by the thread-pool benches. */
-import { sumBelow } from '../lib/drivers.js';
+export { incSum } from '../lib/work.js';
 
 /** Trivial tasks per timed run in the throughput scenarios. */
 export const TASKS = 100_000;
@@ -9,11 +9,6 @@ export const QUICK_TASKS = 20_000;
 
 /** Tasks submitted and not yet consumed in the windowed scenario. */
 export const WINDOW = 1000;
-
-/** The checksum of `inc` over `0 … n - 1`: `1 + 2 + … + n`. */
-export function incSum(n: number): number {
-  return sumBelow(n + 1);
-}
 
 /** `x.toLocaleString('en-US')`. */
 export function count(n: number): string {

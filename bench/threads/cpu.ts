@@ -5,11 +5,8 @@
 import type { Scenario } from '../lib/scenario.js';
 import { submitAllThenAll } from '../lib/drivers.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
-import { spin } from './workers/functions.mjs';
+import { SPIN_ITERATIONS, spin } from '../lib/work.js';
 import { WORKERS, libraries, openPool, type PoolLibrary } from './pools.js';
-
-/** xorshift rounds per task: about 5 ms on the bench machine (2.6 ns per round); the serial row's ms/task says how long here. */
-export const SPIN_ITERATIONS = 2_000_000;
 
 /** Every call returns the same value. */
 const spinResult = spin(SPIN_ITERATIONS);

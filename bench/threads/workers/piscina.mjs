@@ -1,6 +1,6 @@
 // piscina's worker: the default export is the task; `run(task, { name })` picks another export.
 import { move } from 'piscina';
-import { inc, spin, touch } from './functions.mjs';
+import { inc, spin, touch } from '../../lib/workers/functions.mjs';
 
 export default inc;
 export { spin, touch };

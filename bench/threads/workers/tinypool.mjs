@@ -1,5 +1,5 @@
 // tinypool's worker: the default export is the task; `run(task, { name })` picks another export.
-import { inc, spin, touch } from './functions.mjs';
+import { inc, spin, touch } from '../../lib/workers/functions.mjs';
 
 export default inc;
 export { spin, touch };

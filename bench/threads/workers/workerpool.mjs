@@ -1,5 +1,5 @@
 // workerpool's worker: methods registered by name, called with pool.exec(name, [args]).
 import workerpool from 'workerpool';
-import { inc, spin, touch } from './functions.mjs';
+import { inc, spin, touch } from '../../lib/workers/functions.mjs';
 
 workerpool.worker({ inc, spin, touch });

@@ -1,0 +1,3 @@
+// Types of tasks.mjs, for defineTasks<typeof import('./workers/tasks.mjs')>.
+export declare function inc(x: number): number;
+export declare function spin(iterations: number): number;
