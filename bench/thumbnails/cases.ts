@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { AsyncExecutor } from '@futures/async';
 import type { Executor } from '@futures/core';
-import { makeThumbnails } from '@futures/thumbnails';
+import { defaultConcurrency, makeThumbnails } from '@futures/thumbnails';
 import { ThreadPoolExecutor } from '@futures/worker-threads';
 import sharp from 'sharp';
 
@@ -25,9 +25,9 @@ export interface ThumbnailCase {
 
 /** Executors to run ours on: each created fresh for its run and shut down after. */
 const BACKENDS: readonly { readonly name: string; readonly create: () => Executor }[] = [
-  // The defaults of makeThumbnails' own executor (one worker per core).
-  { name: 'ThreadPoolExecutor', create: () => new ThreadPoolExecutor() },
-  { name: 'AsyncExecutor', create: () => new AsyncExecutor({ maxWorkers: 2 }) },
+  // As many workers as makeThumbnails' own executor has by default (1.5 per core).
+  { name: 'ThreadPoolExecutor', create: () => new ThreadPoolExecutor({ maxWorkers: defaultConcurrency() }) },
+  { name: 'AsyncExecutor', create: () => new AsyncExecutor({ maxWorkers: defaultConcurrency() }) },
 ];
 
 function naiveOutput(out: string, file: string, size: string): string {

@@ -98,7 +98,7 @@ export interface ThumbnailOptions {
   readonly executor?: Executor | undefined;
   /**
    * Images in progress at once. With the default executor, its worker count.
-   * @default os.availableParallelism() (see the README's measurement)
+   * @default 1.5 × os.availableParallelism(), rounded up (see the README's measurement)
    */
   readonly concurrency?: number | undefined;
   /**

@@ -57,7 +57,7 @@ Input:
                              refuse images with more pixels than this (per file)  [${DEFAULT_LIMIT_INPUT_PIXELS}]
 
 Run:
-  -j, --concurrency <n>      images in progress at once                           [${defaultConcurrency()}, the cores]
+  -j, --concurrency <n>      images in progress at once                           [${defaultConcurrency()}: 1.5 per core]
       --vips-threads <n>     libvips threads per image                            [1]
       --json                 print the summary as JSON on stdout
       --quiet                no progress (failures are still printed)
