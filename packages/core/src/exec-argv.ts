@@ -19,7 +19,7 @@ const TSX = /(^|[\\/])tsx([\\/]|$)/;
  * debugger flags, and without the loader flags that load tsx.
  *
  * @example
- * inheritableExecArgv(['--enable-source-maps', '--import', '/app/node_modules/tsx/dist/loader.mjs', '-e', 'run()'])
+ * inheritableExecArgv(['--enable-source-maps', '--require', '/app/node_modules/tsx/dist/preflight.cjs', '-e', 'run()'])
  * // ['--enable-source-maps']
  */
 export function inheritableExecArgv(execArgv: readonly string[]): string[] {
