@@ -355,7 +355,9 @@ export class ThreadPoolExecutor extends Executor {
     const message = (error as Error | undefined)?.message ?? String(error);
     const starting = this.#threadsStarted === 0;
     const crashed = new WorkerCrashedError(
-      starting ? `a worker thread failed to start: ${message}` : `a worker thread failed outside any task and was replaced: ${message}`,
+      starting
+        ? `a worker thread failed to start: ${message}`
+        : `a worker thread failed outside any task${this.#onCrash === 'break' ? '' : ' and was replaced'}: ${message}`,
       {},
       { cause: error },
     );
