@@ -6,18 +6,33 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * A bench child that runs longer than this is killed and reported: a library that never settles
+ * a task (it happened: poolifier 5.3.2's FixedClusterPool with an .mjs worker) must not hang the
+ * whole bench. `BENCH_CHILD_TIMEOUT_MS` overrides it.
+ */
+const CHILD_TIMEOUT_MS = Number(process.env.BENCH_CHILD_TIMEOUT_MS ?? 5 * 60_000);
+
 /** Starts `module` with `args`, resolves to the first message it sends with {@link reportToParent}. */
 export function runInChild<T>(module: URL, args: readonly string[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const child = fork(fileURLToPath(module), [...args], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: { value: T } | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, CHILD_TIMEOUT_MS);
     child.once('message', (message) => {
       result = { value: message as T };
     });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      if (result !== undefined && code === 0) resolve(result.value);
-      else reject(new Error(`bench child ${fileURLToPath(module)} ${args.join(' ')} exited with ${signal ?? `code ${code}`} before reporting`));
+      clearTimeout(timer);
+      const what = `bench child ${fileURLToPath(module)} ${args.join(' ')}`;
+      if (timedOut) reject(new Error(`${what} did not finish within ${CHILD_TIMEOUT_MS / 1000} s and was killed (BENCH_CHILD_TIMEOUT_MS sets the limit)`));
+      else if (result !== undefined && code === 0) resolve(result.value);
+      else reject(new Error(`${what} exited with ${signal ?? `code ${code}`} before reporting`));
     });
   });
 }
