@@ -72,7 +72,10 @@ export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
   readonly env?: Record<string, string | undefined> | undefined;
   /** `process.argv` additions of the threads. */
   readonly argv?: readonly string[] | undefined;
-  /** Node options of the threads (`worker_threads` `execArgv`). */
+  /**
+   * Node options of the threads (`worker_threads` `execArgv`).
+   * @default the parent's, minus its script, test-runner, watch, debugger and tsx loader flags and the process-wide options threads refuse
+   */
   readonly execArgv?: readonly string[] | undefined;
   /**
    * What a crashed thread (exit, uncaught error, out of memory) does: `'replace'` fails only the
