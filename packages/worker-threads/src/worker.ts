@@ -49,6 +49,7 @@ const announce: OutcomePort = { '@futures/outcomes': outcomesForParent, threadId
 parentPort?.postMessage(announce, [outcomesForParent]);
 
 /** Runs the initializer once, before the first task; its failure is answered to every batch. */
+let initDone = settings.initializer === undefined;
 const initialized: Promise<unknown> = (async () => {
   const init = settings.initializer;
   if (init === undefined) return undefined;
@@ -56,13 +57,16 @@ const initialized: Promise<unknown> = (async () => {
   await runTaskBatch({ tasks: [[init.module, init.name]], args: [init.args] }, (_index, outcome) => {
     if (!outcome[0]) failure = outcome[1];
   }, hooks);
+  initDone = failure === undefined;
   return failure;
 })();
 
 /** piscina's handler. */
 export default async function runBatch(request: BatchRequest): Promise<BatchResponse> {
-  const initFailure = await initialized;
-  if (initFailure !== undefined) return { kind: 'initializer-failed', error: initFailure as never, threadId };
+  if (!initDone) {
+    const initFailure = await initialized;
+    if (initFailure !== undefined) return { kind: 'initializer-failed', error: initFailure as never, threadId };
+  }
   const { id, batch } = request;
   if (request.notifyStart) {
     const started: TaskStarted = { '@futures/started': true, id };
@@ -70,8 +74,9 @@ export default async function runBatch(request: BatchRequest): Promise<BatchResp
   }
   moving = [];
   if (batch.args.length === 1) {
-    let single: TaskOutcome = [false, serializeError(new Error('no outcome'))];
+    let single: TaskOutcome | undefined;
     await runTaskBatch(batch, (_index, outcome) => (single = outcome), hooks);
+    single ??= [false, serializeError(new Error('the task ran but reported no outcome'))];
     ran++;
     const response: BatchResponse = { kind: 'single', outcome: single, threadId, ran };
     if (moving.length === 0) return response;
