@@ -672,6 +672,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /** Starts the per-task timeout now, or when the backend reports that the task started. */
   #armTimer(item: WorkItem): void {
+    if (item.timeout === undefined) return; // nothing to start (the common case: no closure per task)
     if (this.reportsTaskStart) item.started = () => this.#startTimer(item);
     else this.#startTimer(item);
   }

@@ -44,6 +44,12 @@ export function toTaskCall(running: RunningTask): TaskCall {
 
 /** Builds the message form of tasks to run one after another in one worker. */
 export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBatch {
+  if (batch.length === 1) {
+    // One task (the path of slow tasks, taken once per task): no search, no index.
+    const item = batch[0] as RunningTask | TaskCall;
+    const { module, name } = 'task' in item ? toTaskCall(item) : item;
+    return { tasks: [[module, name]], args: [item.args] };
+  }
   const tasks: [string, string][] = [];
   const args: (readonly unknown[])[] = new Array(batch.length);
   let which: number[] | undefined;
