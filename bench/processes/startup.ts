@@ -5,25 +5,13 @@
  */
 import { versusBest } from '../lib/ratios.js';
 import type { Scenario } from '../lib/scenario.js';
+import { startStopCase } from '../lib/start-stop.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { WORKERS } from './common.js';
 import { createProcessPool, libraries, peers, tasks, type PoolLibrary } from './pools.js';
 import { pythonCase, pythonDescription } from './python.js';
 
-function startupCase(library: PoolLibrary): ThroughputCase {
-  return {
-    name: `${library.name}: create, ${library.call}, shut down`,
-    run: async (cycles) => {
-      let sum = 0;
-      for (let c = 0; c < cycles; c++) {
-        const pool = library.create();
-        sum += await pool.inc(c);
-        await pool.close();
-      }
-      return sum;
-    },
-  };
-}
+const startupCase = (library: PoolLibrary): ThroughputCase => startStopCase(library);
 
 /**
  * Ours start children when tasks arrive: one task starts one child. This row makes the pool

@@ -3,24 +3,11 @@
  * shuts the pool down (waiting until its threads are gone).
  */
 import type { Scenario } from '../lib/scenario.js';
+import { startStopCase } from '../lib/start-stop.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { WORKERS, libraries, piscina, type PoolLibrary } from './pools.js';
 
-function coldCase(library: PoolLibrary): ThroughputCase {
-  return {
-    name: `${library.name}: create, ${library.call}, shut down`,
-    baseline: library === piscina,
-    run: async (cycles) => {
-      let sum = 0;
-      for (let c = 0; c < cycles; c++) {
-        const pool = library.create();
-        sum += await pool.inc(c);
-        await pool.close();
-      }
-      return sum;
-    },
-  };
-}
+const coldCase = (library: PoolLibrary): ThroughputCase => startStopCase(library, library === piscina);
 
 /** The cases: exported, because every case runs in child processes that import this module (lib/throughput-child.ts). */
 export const coldCases: readonly ThroughputCase[] = libraries.map(coldCase);

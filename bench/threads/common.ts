@@ -10,7 +10,3 @@ export const QUICK_TASKS = 20_000;
 /** Tasks submitted and not yet consumed in the windowed scenario. */
 export const WINDOW = 1000;
 
-/** `x.toLocaleString('en-US')`. */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}

@@ -5,9 +5,10 @@
 import { range, submitAllThenAll } from '../lib/drivers.js';
 import type { Scenario } from '../lib/scenario.js';
 import { throughputScenario, type CaseSession, type ThroughputCase } from '../lib/throughput.js';
-import { QUICK_TASKS, TASKS, WINDOW, count, incSum } from './common.js';
+import { QUICK_TASKS, TASKS, WINDOW, incSum } from './common.js';
 import type { ThreadPoolExecutor } from '@futures/worker-threads';
 import { WORKERS, createExecutor, openPool, piscina, tasks } from './pools.js';
+import { formatInteger } from '../lib/format.js';
 
 /** A session on one started ThreadPoolExecutor. */
 async function openExecutor(run: (executor: ThreadPoolExecutor, tasks: number) => Promise<number>): Promise<CaseSession> {
@@ -19,7 +20,7 @@ async function openExecutor(run: (executor: ThreadPoolExecutor, tasks: number) =
 function mapCase(chunksize: number, buffersize: number | undefined): ThroughputCase {
   const options = buffersize === undefined ? { chunksize } : { chunksize, buffersize };
   return {
-    name: `ThreadPoolExecutor: map(tasks.inc, items, { chunksize: ${chunksize}${buffersize === undefined ? '' : `, buffersize: ${count(buffersize)}`} })`,
+    name: `ThreadPoolExecutor: map(tasks.inc, items, { chunksize: ${chunksize}${buffersize === undefined ? '' : `, buffersize: ${formatInteger(buffersize)}`} })`,
     open: () =>
       openExecutor(async (executor, n) => {
         let sum = 0;
@@ -45,7 +46,7 @@ export const mapCases: readonly ThroughputCase[] = [
 export const mapScenario: Scenario = throughputScenario({
   id: 'threads.map',
   title: 'ThreadPoolExecutor.map with chunksize and buffersize',
-  heading: (tasks) => `(3) map over ${count(tasks)} items (x => x + 1), chunksize 1 and 256, with and without buffersize; ${WORKERS} worker threads`,
+  heading: (tasks) => `(3) map over ${formatInteger(tasks)} items (x => x + 1), chunksize 1 and 256, with and without buffersize; ${WORKERS} worker threads`,
   source: { module: new URL(import.meta.url), exportName: 'mapCases' },
   tasks: { full: TASKS, quick: QUICK_TASKS },
   expectedChecksum: incSum,

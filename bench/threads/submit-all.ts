@@ -5,8 +5,9 @@
 import { submitAllThenAll } from '../lib/drivers.js';
 import type { Scenario } from '../lib/scenario.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
-import { QUICK_TASKS, TASKS, count, incSum } from './common.js';
+import { QUICK_TASKS, TASKS, incSum } from './common.js';
 import { WORKERS, libraries, openPool, piscina, type PoolLibrary } from './pools.js';
+import { formatInteger } from '../lib/format.js';
 
 function submitAll(library: PoolLibrary): ThroughputCase {
   return {
@@ -22,7 +23,7 @@ export const submitAllCases: readonly ThroughputCase[] = libraries.map(submitAll
 export const submitAllScenario: Scenario = throughputScenario({
   id: 'threads.submit-all',
   title: 'deep queue: submit all, then await all',
-  heading: (tasks) => `(1) deep queue: ${count(tasks)} trivial tasks (x => x + 1) submitted at once, then Promise.all; ${WORKERS} worker threads per pool`,
+  heading: (tasks) => `(1) deep queue: ${formatInteger(tasks)} trivial tasks (x => x + 1) submitted at once, then Promise.all; ${WORKERS} worker threads per pool`,
   source: { module: new URL(import.meta.url), exportName: 'submitAllCases' },
   tasks: { full: TASKS, quick: QUICK_TASKS },
   expectedChecksum: incSum,

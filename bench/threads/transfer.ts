@@ -10,8 +10,8 @@
 import { chains } from '../lib/drivers.js';
 import type { Scenario } from '../lib/scenario.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
-import { count } from './common.js';
 import { WORKERS, openPool, ours, piscina, type PoolLibrary, type Transfer } from './pools.js';
+import { formatInteger } from '../lib/format.js';
 
 /** Bytes per buffer. */
 export const BUFFER_BYTES = 1 << 20;
@@ -49,7 +49,7 @@ export const transferCases: readonly ThroughputCase[] = [
 export const transferScenario: Scenario = throughputScenario({
   id: 'threads.transfer',
   title: '1 MiB ArrayBuffer round trips: copy vs transfer',
-  heading: (trips) => `(5) ${count(trips)} round trips of a 1 MiB ArrayBuffer, ${CHAINS} in flight; ${WORKERS} worker threads`,
+  heading: (trips) => `(5) ${formatInteger(trips)} round trips of a 1 MiB ArrayBuffer, ${CHAINS} in flight; ${WORKERS} worker threads`,
   source: { module: new URL(import.meta.url), exportName: 'transferCases' },
   tasks: { full: 1000, quick: 200 },
   ownSize: true,

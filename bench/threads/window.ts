@@ -5,12 +5,13 @@
 import { range, slidingWindow } from '../lib/drivers.js';
 import type { Scenario } from '../lib/scenario.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
-import { QUICK_TASKS, TASKS, WINDOW, count, incSum } from './common.js';
+import { QUICK_TASKS, TASKS, WINDOW, incSum } from './common.js';
 import { WORKERS, libraries, openPool, piscina, type PoolLibrary } from './pools.js';
+import { formatInteger } from '../lib/format.js';
 
 function windowCase(library: PoolLibrary): ThroughputCase {
   return {
-    name: `${library.name}: window of ${count(WINDOW)}, ${library.call}`,
+    name: `${library.name}: window of ${formatInteger(WINDOW)}, ${library.call}`,
     baseline: library === piscina,
     open: () => openPool(library, (pool, n) => slidingWindow(range(n), WINDOW, (i) => pool.inc(i))),
   };
@@ -22,7 +23,7 @@ export const windowCases: readonly ThroughputCase[] = libraries.map(windowCase);
 export const windowScenario: Scenario = throughputScenario({
   id: 'threads.window',
   title: `${WINDOW} in flight`,
-  heading: (tasks) => `(2) ${count(WINDOW)} in flight: ${count(tasks)} trivial tasks from a lazy input; ${WORKERS} worker threads per pool`,
+  heading: (tasks) => `(2) ${formatInteger(WINDOW)} in flight: ${formatInteger(tasks)} trivial tasks from a lazy input; ${WORKERS} worker threads per pool`,
   source: { module: new URL(import.meta.url), exportName: 'windowCases' },
   tasks: { full: TASKS / 2, quick: QUICK_TASKS / 2 },
   expectedChecksum: incSum,
@@ -31,7 +32,7 @@ export const windowScenario: Scenario = throughputScenario({
   processBudgetMs: 1500,
   warmupTasks: (tasks) => tasks / 10,
   notes: [
-    `Sliding window: at most ${count(WINDOW)} tasks submitted and not yet consumed; when full, await the oldest (results in input order).`,
+    `Sliding window: at most ${formatInteger(WINDOW)} tasks submitted and not yet consumed; when full, await the oldest (results in input order).`,
     'Same driver code for every library (lib/drivers.ts); one started pool per process, as in (1).',
   ],
 });
