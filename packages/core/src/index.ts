@@ -65,8 +65,6 @@ export { deserializeError, serializeError, type SerializedError } from './transp
 export {
   fromTaskOutcome,
   runTaskBatch,
-  runTaskCalls,
-  taskCalls,
   toTaskBatch,
   toTaskCall,
   type Settlement,

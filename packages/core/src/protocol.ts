@@ -72,14 +72,6 @@ export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBat
   return which === undefined ? { tasks, args } : { tasks, which, args };
 }
 
-/** The calls of a batch (for a worker that wants them one by one, or for messages). */
-export function taskCalls(batch: TaskBatch): TaskCall[] {
-  return batch.args.map((args, i) => {
-    const [module, name] = batch.tasks[batch.which?.[i] ?? 0] ?? ['', ''];
-    return { module, name, args };
-  });
-}
-
 /** Hooks through which a backend adapts {@link runTaskBatch} to its transport. */
 export interface TaskRunHooks {
   /** What tasks get as `this` (default: a context whose signal never aborts). */
@@ -125,11 +117,6 @@ export async function runTaskBatch(batch: TaskBatch, onOutcome: (index: number, 
     }
     onOutcome(i, outcome);
   }
-}
-
-/** Worker side: {@link runTaskBatch} for calls given one by one. */
-export function runTaskCalls(calls: readonly TaskCall[], onOutcome: (index: number, outcome: TaskOutcome) => void, hooks: TaskRunHooks = {}): Promise<void> {
-  return runTaskBatch(toTaskBatch(calls), onOutcome, hooks);
 }
 
 const errorClasses = new Map<string, Promise<Record<string, unknown>>>();
