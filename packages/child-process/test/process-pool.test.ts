@@ -1,4 +1,4 @@
-import { BrokenExecutorError, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
+import { BrokenExecutorError, type ChunkResults, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProcessPoolExecutor } from '../src/index.js';
 import { nodeChildrenOf, until } from './helpers.js';
@@ -87,21 +87,27 @@ describe('ProcessPoolExecutor crashes', () => {
     expect(await executor.submit(tasks.square, 3)).toBe(9);
   });
 
-  it('outcomes before a crash in a batch are kept; the crashing task fails; the rest run once', async () => {
+  it('a map chunk whose task kills the child keeps the results before it; the calls after it run once', async () => {
     await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
-    const futures: Future<number>[] = [];
-    const off = executor.on('submitted', (future) => futures.push(future as Future<number>));
+    const futures: Future<unknown>[] = [];
+    const off = executor.on('submitted', (future) => futures.push(future));
     const input = Array.from({ length: 12 }, (_, i) => [i, 5] as [number, number]);
+    const yielded: number[] = [];
     await expect(
       (async () => {
-        for await (const value of executor.starmap(tasks.exitAt, input, { chunksize: 12 })) void value;
+        for await (const value of executor.starmap(tasks.exitAt, input, { chunksize: 12 })) yielded.push(value);
       })(),
-    ).rejects.toBeInstanceOf(WorkerCrashedError);
+    ).rejects.toMatchObject({ name: 'WorkerCrashedError', exitCode: 7 });
     off();
-    await executor.onIdle();
-    for (let i = 0; i < 5; i++) expect(await futures[i]).toBe(i * 10);
-    expect(await futures[5]!.exception()).toMatchObject({ exitCode: 7 });
-    for (const future of futures.slice(6)) expect(future.cancelled() || future.state === 'finished').toBe(true);
+    expect(yielded).toEqual([0, 10, 20, 30, 40]);
+    expect(futures).toHaveLength(1); // one chunk, one future (as in Python)
+    const chunk = (await futures[0]) as ChunkResults;
+    expect(chunk.failed(5)).toBe(true);
+    expect(chunk.values[5]).toMatchObject({ exitCode: 7 });
+    // The calls after the crash went back to the queue and ran in a new child, once each (a
+    // second run of call 5 would have crashed again).
+    expect(chunk.values.filter((_, i) => i !== 5)).toEqual([0, 10, 20, 30, 40, 60, 70, 80, 90, 100, 110]);
+    expect(executor.stats).toMatchObject({ submitted: 1, completed: 1, failed: 0 });
   });
 
   it('an uncaught error in a timer kills the child; the error is the cause', async () => {

@@ -1,7 +1,7 @@
 import { BrokenExecutorError, ExecutorShutdownError, QueueFullError, TaskTimeoutError } from './errors.js';
 import { Emitter, type ExecutorEvents, type ExecutorStats } from './events.js';
 import { Future } from './future.js';
-import { MapIterator, type MapOptions } from './map.js';
+import { ChunkResults, MapIterator, type MapOptions, type MapSubmitter } from './map.js';
 import { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
 import { Durations, type DurationSummary } from './durations.js';
 import { Deque } from './queue.js';
@@ -193,12 +193,19 @@ class WorkItem implements RunningTask {
     readonly userSignal: AbortSignal | undefined,
     readonly timeout: number | undefined,
     readonly transfer: readonly unknown[] | undefined,
-    /** The `chunksize` of the map that submitted it (1 otherwise). */
-    readonly chunk: number,
+    /**
+     * A chunk of `map` (one future for many calls, as in Python): the argument list of each
+     * call. `args` is empty then.
+     */
+    readonly calls?: readonly (readonly unknown[])[],
   ) {
-    this.future = new QueuedFuture({ name: taskName(task) });
+    this.future = new QueuedFuture({ name: calls === undefined ? taskName(task) : `${taskName(task)} (map chunk of ${calls.length})` });
     this.future.item = this;
+    if (calls !== undefined) this.results = new ChunkResults(calls.length);
   }
+
+  /** A chunk's outcomes so far, by call. */
+  results: ChunkResults | undefined;
 
   /** Set once the future is running; a batch-mate put back in the queue keeps it. */
   isRunning = false;
@@ -233,6 +240,35 @@ class WorkItem implements RunningTask {
   abort(reason: unknown): void {
     if (this.#controller === undefined) this.#controller = new AbortController();
     this.#controller.abort(reason);
+  }
+}
+
+/** One call of a map chunk as backends see it: a task of its own that shares the chunk's future and signal. */
+class ChunkCall implements RunningTask {
+  constructor(
+    readonly item: WorkItem,
+    readonly args: readonly unknown[],
+  ) {}
+  get task(): Task {
+    return this.item.task;
+  }
+  get signal(): AbortSignal {
+    return this.item.signal;
+  }
+  get context(): TaskContext {
+    return this.item.context;
+  }
+  get transfer(): undefined {
+    return undefined;
+  }
+  get future(): Future {
+    return this.item.future;
+  }
+  get stoppable(): boolean {
+    return this.item.stoppable;
+  }
+  started(): void {
+    this.item.started();
   }
 }
 
@@ -303,9 +339,9 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   /**
    * For backends that send several tasks per message (thread and process pools): the most
    * tasks one batch may hold. Above 1, the executor calls {@link Executor.runBatch} instead of
-   * `runTask`, coalescing queued tasks when the queue is deeper than the free workers and
-   * honouring `map`'s `chunksize`. Tasks with a signal, a timeout or objects to transfer always
-   * travel alone.
+   * `runTask`, coalescing queued tasks when the queue is deeper than the free workers, and
+   * `map` sends its `chunksize` chunks as batches of their own (one future per chunk, whatever
+   * this limit). Tasks with a signal, a timeout or objects to transfer always travel alone.
    */
   protected get maxBatchSize(): number {
     return 1;
@@ -468,8 +504,15 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       if (item.isRunning || item.future.setRunningOrNotifyCancel()) {
         this.#queued--;
         item.removeAbort();
-        this.#failed++;
-        item.future.setException(error);
+        if (item.results !== undefined) {
+          // A chunk keeps the outcomes of the calls it ran; the others fail in their places.
+          item.results.failRest(error);
+          this.#completed++;
+          item.future.setResult(item.results);
+        } else {
+          this.#failed++;
+          item.future.setException(error);
+        }
         this.#settled(item.future);
       }
     }
@@ -497,14 +540,23 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     return { plainFunctions: this.capabilities.plainFunctions, executorName: this.#name };
   }
 
-  #mapSubmitter(task: Task) {
+  #mapSubmitter(task: Task): MapSubmitter {
     return {
-      submit: (args: unknown[], signal: AbortSignal | undefined, chunk: number) => this.#submit(task, args, signal, this.#taskTimeout, undefined, chunk),
+      submit: (args, signal) => this.#submit(task, args, signal, this.#taskTimeout, undefined),
+      // Chunks need a backend that sends several calls per message, and no per-call timeout.
+      submitChunk: this.maxBatchSize > 1 && this.#taskTimeout === undefined ? (calls, signal) => this.#submit(task, [], signal, undefined, undefined, calls) : undefined,
       waitForRoom: () => (this.#waiting() < this.maxQueue ? undefined : this.onQueueBelow(this.maxQueue)),
     };
   }
 
-  #submit(task: Task, args: readonly unknown[], signal: AbortSignal | undefined, timeout: number | undefined, transfer: readonly unknown[] | undefined, chunk = 1): Future<any> {
+  #submit(
+    task: Task,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+    timeout: number | undefined,
+    transfer: readonly unknown[] | undefined,
+    calls?: readonly (readonly unknown[])[],
+  ): Future<any> {
     this.#checkAccepting();
     checkTask(task, this.#taskCheck());
     if (this.#waiting() >= this.maxQueue) {
@@ -513,7 +565,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
           `wait with onQueueBelow(), or use map(), which waits for room`,
       );
     }
-    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer, chunk);
+    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer, calls);
     this.#submitted++;
     if (this.#timing !== undefined) item.submittedAt = performance.now();
     if (this.hasListeners('submitted')) this.emit('submitted', item.future);
@@ -576,32 +628,96 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   }
 
   /**
-   * The next batch for a free worker: a task that must travel alone, or up to `chunksize`
-   * tasks (from `map`, as the caller asked), or, for tasks measured quick, enough queued tasks
-   * to share the queue among the free workers, at most `maxBatchSize`.
+   * The next batch for a free worker: a task that must travel alone, a chunk of `map`, or, for
+   * tasks measured quick, enough queued tasks to share the queue among the free workers, at
+   * most `maxBatchSize`.
    */
   #takeBatch(): WorkItem[] {
     const batch: WorkItem[] = [];
     let limit = 1;
     while (this.#queue.length > 0 && batch.length < limit) {
       const next = this.#queue.peek() as WorkItem;
-      if (batch.length > 0 && !next.batchable) break;
+      if (batch.length > 0 && (!next.batchable || next.calls !== undefined)) break;
       this.#queue.shift();
       if (!this.#markRunning(next)) continue;
       batch.push(next);
-      if (batch.length === 1 && next.batchable) {
+      if (batch.length === 1 && next.batchable && next.calls === undefined) {
         // Coalesce only tasks measured to be quick, where one message per task would cost more
         // than the task; slower tasks go one at a time and stay cancellable while queued.
         const quick = this.#taskMs !== undefined && this.#taskMs < QUICK_TASK_MS;
         const free = this.maxWorkers - this.#busy;
-        const share = quick ? Math.ceil((this.#queue.length + 1) / Math.max(1, free)) : 1;
-        limit = Math.max(next.chunk, Math.min(this.maxBatchSize, share));
+        limit = quick ? Math.min(this.maxBatchSize, Math.ceil((this.#queue.length + 1) / Math.max(1, free))) : 1;
       }
     }
     return batch;
   }
 
+  /**
+   * Runs a map chunk on one worker: each call the chunk has not run yet becomes a task of the
+   * batch. When the batch fails part way (the worker died), the call that was running fails,
+   * the outcomes before it are kept, and the chunk goes back to the front of the queue for the
+   * calls after it, which never ran: nothing done is lost and nothing runs twice.
+   */
+  #startChunk(item: WorkItem): void {
+    this.#busy++;
+    const results = item.results as ChunkResults;
+    const calls = item.calls as readonly (readonly unknown[])[];
+    const todo = results.remaining();
+    const tasks: ChunkCall[] = new Array<ChunkCall>(todo.length);
+    for (let i = 0; i < todo.length; i++) tasks[i] = new ChunkCall(item, calls[todo[i] as number] as readonly unknown[]);
+    const start = performance.now();
+    let ran = 0;
+    const report: BatchReport = (index, failed, value) => {
+      const call = todo[index];
+      if (call === undefined || results.isSet(call)) return;
+      ran++;
+      results.set(call, failed, value);
+    };
+    const done = (failed: boolean, error: unknown): void => {
+      this.#busy--;
+      if (ran > 0) {
+        // The calls ran back to back: one sample of their mean time, not a clock read per call.
+        const perCall = (performance.now() - start) / ran;
+        this.#measure(perCall);
+        this.#timing?.run.add(perCall);
+      }
+      const unreported = todo.filter((call) => !results.isSet(call));
+      if (unreported.length > 0 && !item.future.done()) {
+        const first = unreported[0] as number;
+        if (!failed) {
+          for (const call of unreported) results.set(call, true, new Error(`${this.#name}: the worker returned no result for call ${call} of ${item.future.name}`));
+        } else {
+          results.set(first, true, error);
+          if (this.#broken !== undefined) for (const call of unreported.slice(1)) results.set(call, true, this.#broken);
+        }
+        if (!results.complete()) {
+          this.#running--; // the calls after the failed one never ran: back to the front of the queue
+          this.#queued++;
+          this.#queue.unshift(item);
+          this.#afterSettle();
+          return;
+        }
+      }
+      this.#settleItem(item, false, results);
+      this.#afterSettle();
+    };
+    let running: Promise<void>;
+    try {
+      running = this.runBatch(tasks, report);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      () => done(false, undefined),
+      (error: unknown) => done(true, error),
+    );
+  }
+
   #startBatch(batch: WorkItem[]): void {
+    if (batch.length === 1 && (batch[0] as WorkItem).calls !== undefined) {
+      this.#startChunk(batch[0] as WorkItem);
+      return;
+    }
     this.#busy++;
     if (batch.length === 1) this.#armTimer(batch[0] as WorkItem);
     const reported = new Array<boolean>(batch.length).fill(false);

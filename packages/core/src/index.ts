@@ -34,7 +34,7 @@ export {
 } from './executor.js';
 export type { ExecutorEvents, ExecutorStats } from './events.js';
 export type { DurationSummary } from './durations.js';
-export type { MapOptions } from './map.js';
+export { ChunkResults, type MapOptions } from './map.js';
 export {
   ALL_COMPLETED,
   FIRST_COMPLETED,
@@ -63,10 +63,14 @@ export {
 } from './task.js';
 export { deserializeError, serializeError, type SerializedError } from './transport.js';
 export {
+  batchLength,
+  forEachOutcome,
   fromTaskOutcome,
+  groupOutcomes,
   runTaskBatch,
   toTaskBatch,
   toTaskCall,
+  type OutcomeGroup,
   type Settlement,
   type TaskBatch,
   type TaskCall,

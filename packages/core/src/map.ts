@@ -11,8 +11,12 @@ export interface MapOptions {
    */
   readonly timeout?: number | undefined;
   /**
-   * Items sent to a worker per message by thread and process backends (fewer messages for
-   * many small tasks). In-process executors ignore it.
+   * Items per chunk on thread and process backends, as in Python: a chunk is one work item (one
+   * message each way, one future) whose calls run one after another on one worker. Results
+   * still come one by one in input order, and a task that fails or crashes its worker fails at
+   * its own position: the calls before it keep their results and the calls after it still run.
+   * A queued chunk is cancelled as a whole. With a per-task `timeout` on the executor, calls
+   * travel one per future instead. In-process executors ignore it.
    * @default 1
    */
   readonly chunksize?: number | undefined;
@@ -31,10 +35,73 @@ export interface MapOptions {
 
 /** How a map submits its items: provided by the executor. */
 export interface MapSubmitter {
-  /** Submits one item's arguments; `chunk` is the map's `chunksize`. */
-  submit(args: unknown[], signal: AbortSignal | undefined, chunk: number): Future<unknown>;
+  /** Submits one item's arguments. */
+  submit(args: unknown[], signal: AbortSignal | undefined): Future<unknown>;
+  /**
+   * Submits several items as one chunk whose future resolves with their {@link ChunkResults};
+   * `undefined` when the executor runs each item as a future of its own.
+   */
+  readonly submitChunk: ((calls: unknown[][], signal: AbortSignal | undefined) => Future<unknown>) | undefined;
   /** A promise while the executor's queue is full, `undefined` when there is room. */
   waitForRoom(): Promise<void> | undefined;
+}
+
+/**
+ * What the future of a map chunk resolves with: each call's result or error, in input order.
+ * Filled by the executor as the calls' outcomes arrive.
+ */
+export class ChunkResults {
+  /** Per call, its result or its error. */
+  readonly values: unknown[];
+  readonly #known: Uint8Array;
+  #failed: Set<number> | undefined;
+  #count = 0;
+
+  constructor(size: number) {
+    this.values = new Array<unknown>(size);
+    this.#known = new Uint8Array(size);
+  }
+
+  /** How many calls the chunk holds. */
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** True once call `index` has an outcome. */
+  isSet(index: number): boolean {
+    return this.#known[index] === 1;
+  }
+
+  /** True when call `index` failed (its value is the error). */
+  failed(index: number): boolean {
+    return this.#failed !== undefined && this.#failed.has(index);
+  }
+
+  /** Records the outcome of call `index` (the first one recorded stands). */
+  set(index: number, failed: boolean, value: unknown): void {
+    if (this.#known[index] === 1) return;
+    this.#known[index] = 1;
+    this.values[index] = value;
+    if (failed) (this.#failed ??= new Set()).add(index);
+    this.#count++;
+  }
+
+  /** True when every call has an outcome. */
+  complete(): boolean {
+    return this.#count === this.values.length;
+  }
+
+  /** The calls without an outcome, in order. */
+  remaining(): number[] {
+    const calls: number[] = [];
+    for (let i = 0; i < this.values.length; i++) if (this.#known[i] === 0) calls.push(i);
+    return calls;
+  }
+
+  /** Fails every call without an outcome with `error`. */
+  failRest(error: unknown): void {
+    for (const call of this.remaining()) this.set(call, true, error);
+  }
 }
 
 /** An error that surfaces at its position in the results (the other slots hold futures). */
@@ -42,16 +109,27 @@ class SlotError {
   constructor(readonly error: unknown) {}
 }
 
-type Slot = Future<unknown> | SlotError;
+/** A chunk's future and how many of its results were yielded. */
+class ChunkSlot {
+  taken = 0;
+  constructor(
+    readonly future: Future<unknown>,
+    readonly size: number,
+  ) {}
+}
+
+type Slot = Future<unknown> | ChunkSlot | SlotError;
 
 /**
- * The iterator behind `map`/`starmap`: submits items (all at once, or `buffersize` ahead),
- * yields results in input order, and cancels what has not started when it stops early.
+ * The iterator behind `map`/`starmap`: submits items (all at once, or `buffersize` ahead; in
+ * chunks of `chunksize` where the executor takes chunks), yields results in input order, and
+ * cancels what has not started when it stops early.
  */
 export class MapIterator<R> implements AsyncIterableIterator<R> {
   readonly #submitter: MapSubmitter;
   readonly #toArgs: (item: unknown) => unknown[];
   readonly #buffersize: number | undefined;
+  /** Items per chunk; 1 when items travel one per future. */
   readonly #chunk: number;
   readonly #signal: AbortSignal | undefined;
   readonly #timeout: number | undefined;
@@ -59,6 +137,10 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   readonly #name: string;
   readonly #slots: Slot[] = [];
   #head = 0;
+  /** Items read and not yielded: submitted, or waiting in {@link MapIterator.#calls} for their chunk to fill. */
+  #inFlight = 0;
+  /** Arguments of the chunk being filled. */
+  #calls: unknown[][] = [];
   #syncInput: Iterator<unknown> | undefined;
   #asyncInput: AsyncIterator<unknown> | undefined;
   #inputDone = false;
@@ -74,8 +156,10 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     const opts = optionsObject('map', options);
     rejectUnknownOptions('map', opts, ['timeout', 'chunksize', 'buffersize', 'signal']);
     this.#timeout = durationOption('timeout', opts.timeout);
-    this.#chunk = integerOption('chunksize', opts.chunksize, 1);
+    const chunksize = integerOption('chunksize', opts.chunksize, 1);
     this.#buffersize = opts.buffersize === undefined ? undefined : integerOption('buffersize', opts.buffersize, 1);
+    // A chunk never waits for more items than the buffer may hold.
+    this.#chunk = submitter.submitChunk === undefined ? 1 : Math.min(chunksize, this.#buffersize ?? Infinity);
     this.#signal = checkSignal(opts.signal);
     this.#signal?.throwIfAborted();
     this.#deadline = this.#timeout === undefined ? Infinity : performance.now() + this.#timeout;
@@ -99,7 +183,12 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
 
   /** The next result in input order. Calls are served one after another. */
   next(): Promise<IteratorResult<R>> {
-    // The usual caller (for await) waits for each call: no chaining, no extra promises.
+    // The usual caller (for await) waits for each call: no chaining, and a result that is
+    // already there (most of a chunk's) is handed over without entering the async path.
+    if (this.#pendingCalls === 0) {
+      const ready = this.#takeReady();
+      if (ready !== undefined) return Promise.resolve(ready);
+    }
     if (this.#pendingCalls++ === 0) return (this.#last = this.#next());
     const next = (): Promise<IteratorResult<R>> => this.#next();
     const result = this.#last.then(next, next);
@@ -119,8 +208,39 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     return Promise.reject(error);
   }
 
-  get #inFlight(): number {
-    return this.#slots.length - this.#head;
+  /** The next result if it is known and successful, else `undefined`. */
+  #takeReady(): IteratorResult<R> | undefined {
+    if (this.#stopped || this.#signal?.aborted === true) return undefined;
+    const slot = this.#slots[this.#head];
+    if (slot === undefined || slot instanceof SlotError) return undefined;
+    if (slot instanceof ChunkSlot) {
+      const results = slot.future[kPeek]();
+      if (results === kNotReady) return undefined;
+      const chunk = results as ChunkResults;
+      if (chunk.failed(slot.taken)) return undefined;
+      const value = chunk.values[slot.taken] as R;
+      if (++slot.taken === slot.size) this.#advance();
+      this.#yielded1();
+      return { done: false, value };
+    }
+    const value = slot[kPeek]();
+    if (value === kNotReady) return undefined;
+    this.#advance();
+    this.#yielded1();
+    return { done: false, value: value as R };
+  }
+
+  /** The head slot is used up. */
+  #advance(): void {
+    this.#slots[this.#head++] = undefined as unknown as Slot;
+    if (this.#head > 1024 && this.#head * 2 > this.#slots.length) this.#compact();
+  }
+
+  /** One result was handed out: room for one more item. */
+  #yielded1(): void {
+    this.#yielded++;
+    this.#inFlight--;
+    if (!this.#inputDone) this.#fill();
   }
 
   async #next(): Promise<IteratorResult<R>> {
@@ -131,20 +251,21 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
         const slot = this.#slots[this.#head];
         if (slot !== undefined) {
           if (slot instanceof SlotError) throw slot.error;
-          // Usually the oldest task is done by now: take its result without a round trip through a promise.
-          let value = slot[kPeek]() as R | typeof kNotReady;
-          if (value === kNotReady) {
-            value = (await (this.#timeout === undefined && this.#signal === undefined
-              ? slot.result()
-              : slot.result({ timeout: this.#remaining(), signal: this.#signal }))) as R;
+          const future = slot instanceof ChunkSlot ? slot.future : slot;
+          if (future[kPeek]() === kNotReady) {
+            await (this.#timeout === undefined && this.#signal === undefined
+              ? future.result()
+              : future.result({ timeout: this.#remaining(), signal: this.#signal }));
           }
-          this.#slots[this.#head++] = undefined as unknown as Slot;
-          if (this.#head > 1024 && this.#head * 2 > this.#slots.length) this.#compact();
-          this.#yielded++;
-          this.#fill();
-          return { done: false, value };
+          if (slot instanceof ChunkSlot) {
+            const chunk = future[kPeek]() as ChunkResults;
+            if (chunk.failed(slot.taken)) throw chunk.values[slot.taken];
+          }
+          const ready = this.#takeReady();
+          if (ready !== undefined) return ready;
+          continue; // the iterator stopped or the signal aborted meanwhile
         }
-        if (this.#inputDone) {
+        if (this.#inputDone && this.#calls.length === 0) {
           this.#stop();
           return { done: true, value: undefined };
         }
@@ -199,7 +320,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     if (this.#reading) return;
     if (this.#syncInput !== undefined) {
       while (this.#wantsMore()) {
-        if (this.#submitter.waitForRoom() !== undefined) break;
+        if (this.#calls.length === 0 && this.#submitter.waitForRoom() !== undefined) break;
         let step: IteratorResult<unknown>;
         try {
           step = this.#syncInput.next();
@@ -211,8 +332,9 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
           this.#inputDone = true;
           break;
         }
-        this.#submitOne(step.value);
+        this.#add(step.value);
       }
+      if (this.#inputDone) this.#submitCalls();
       if (this.#wantsMore()) void this.#readInBackground();
       this.#notify();
       return;
@@ -225,7 +347,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     this.#reading = true;
     try {
       while (this.#wantsMore()) {
-        const room = this.#submitter.waitForRoom();
+        const room = this.#calls.length === 0 ? this.#submitter.waitForRoom() : undefined;
         if (room !== undefined) {
           await room;
           continue;
@@ -243,32 +365,68 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
           break;
         }
         // Reading took time: someone else may have filled the queue meanwhile.
-        let stillFull = this.#submitter.waitForRoom();
+        let stillFull = this.#calls.length === 0 ? this.#submitter.waitForRoom() : undefined;
         while (stillFull !== undefined && !this.#stopped) {
           await stillFull;
           stillFull = this.#submitter.waitForRoom();
         }
         if (this.#stopped) break;
-        this.#submitOne(step.value);
+        this.#add(step.value);
         this.#notify();
       }
     } finally {
       this.#reading = false;
+      if (this.#inputDone) this.#submitCalls();
       this.#notify();
     }
   }
 
-  #submitOne(item: unknown): void {
+  /** Takes one input item: submits it, or adds it to the chunk being filled (submitted when full). */
+  #add(item: unknown): void {
+    let args: unknown[];
     try {
-      this.#slots.push(this.#submitter.submit(this.#toArgs(item), this.#signal, this.#chunk));
+      args = this.#toArgs(item);
     } catch (error) {
-      // Shutdown, a broken executor or a bad item: it surfaces at this position, in order.
-      this.#slots.push(new SlotError(error));
-      this.#closeInput();
+      this.#submitCalls(); // the items before it still run
+      this.#failAt(error);
+      return;
+    }
+    this.#inFlight++;
+    if (this.#chunk === 1) {
+      try {
+        this.#slots.push(this.#submitter.submit(args, this.#signal));
+      } catch (error) {
+        this.#inFlight--;
+        this.#failAt(error);
+      }
+      return;
+    }
+    this.#calls.push(args);
+    if (this.#calls.length >= this.#chunk) this.#submitCalls();
+  }
+
+  /** Submits the chunk being filled, if any. */
+  #submitCalls(): void {
+    const calls = this.#calls;
+    if (calls.length === 0 || this.#stopped) return;
+    this.#calls = [];
+    try {
+      const submitChunk = this.#submitter.submitChunk as NonNullable<MapSubmitter['submitChunk']>;
+      this.#slots.push(new ChunkSlot(submitChunk(calls, this.#signal), calls.length));
+    } catch (error) {
+      this.#inFlight -= calls.length;
+      this.#failAt(error);
     }
   }
 
+  /** Shutdown, a broken executor or a bad item: the error surfaces at this position, in order, and reading stops. */
+  #failAt(error: unknown): void {
+    this.#slots.push(new SlotError(error));
+    this.#closeInput();
+  }
+
   #inputFailed(error: unknown): void {
+    this.#submitCalls();
     this.#slots.push(new SlotError(error));
     this.#inputDone = true;
   }
@@ -283,10 +441,12 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     for (let i = this.#head; i < this.#slots.length; i++) {
       const slot = this.#slots[i];
-      if (slot !== undefined && !(slot instanceof SlotError)) slot.cancel();
+      if (slot instanceof ChunkSlot) slot.future.cancel();
+      else if (slot !== undefined && !(slot instanceof SlotError)) slot.cancel();
     }
     this.#slots.length = 0;
     this.#head = 0;
+    this.#calls = [];
     this.#closeInput();
     this.#notify();
   }

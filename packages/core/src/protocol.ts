@@ -5,7 +5,7 @@
  * order. One format, one runner: the backends differ only in how they carry the messages.
  */
 import type { RunningTask } from './executor.js';
-import { isTaskRef, resolveTaskRef, type TaskContext } from './task.js';
+import { isTaskRef, resolveTaskRef, type TaskContext, type TaskFunction } from './task.js';
 import { deserializeError, serializeError, type SerializedError } from './transport.js';
 
 /** One task as it is called in a worker. */
@@ -28,8 +28,63 @@ export interface TaskBatch {
   readonly tasks: readonly (readonly [module: string, name: string])[];
   /** Per call, its index in `tasks`; absent when the batch has a single task. */
   readonly which?: readonly number[];
-  /** Per call, its arguments. */
-  readonly args: readonly (readonly unknown[])[];
+  /** Per call, its arguments (absent when `arg` is given). */
+  readonly args?: readonly (readonly unknown[])[];
+  /**
+   * Per call, its only argument: replaces `args` when several calls all take one argument
+   * (`map`'s case). One flat array copies several times faster than an array per call.
+   */
+  readonly arg?: readonly unknown[];
+}
+
+/** How many calls a batch holds. */
+export function batchLength(batch: TaskBatch): number {
+  return (batch.arg ?? batch.args ?? []).length;
+}
+
+/** The arguments of call `index` of a batch. */
+function callArgs(batch: TaskBatch, index: number): readonly unknown[] {
+  if (batch.arg !== undefined) return [batch.arg[index]];
+  const args = batch.args?.[index];
+  if (args === undefined) throw new TypeError(`task batch: call ${index} has no arguments`);
+  return args;
+}
+
+/**
+ * The outcomes of consecutive calls as they travel back in one message: the values in order,
+ * the failures marked apart. One flat array copies several times faster than a pair per call.
+ */
+export interface OutcomeGroup {
+  /** Per call, its result, or, for a call listed in `failed`, its error as data. */
+  readonly values: readonly unknown[];
+  /** Positions in `values` of the calls that failed, ascending; absent when none failed. */
+  readonly failed?: readonly number[];
+}
+
+/** Packs outcomes into their travelling form. */
+export function groupOutcomes(outcomes: readonly TaskOutcome[]): OutcomeGroup {
+  const values = new Array<unknown>(outcomes.length);
+  let failed: number[] | undefined;
+  for (let k = 0; k < outcomes.length; k++) {
+    const outcome = outcomes[k] as TaskOutcome;
+    values[k] = outcome[1];
+    if (!outcome[0]) (failed ??= []).push(k);
+  }
+  return failed === undefined ? { values } : { values, failed };
+}
+
+/** Unpacks a group: calls `visit` with each position and outcome, in order. */
+export function forEachOutcome(group: OutcomeGroup, visit: (position: number, outcome: TaskOutcome) => void): void {
+  const { values, failed } = group;
+  let nextFailed = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (failed !== undefined && failed[nextFailed] === k) {
+      nextFailed++;
+      visit(k, [false, values[k] as SerializedError]);
+    } else {
+      visit(k, [true, values[k]]);
+    }
+  }
 }
 
 /** A task's outcome as it travels back: `[true, value]` or `[false, error as data]`. */
@@ -53,13 +108,23 @@ export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBat
   const tasks: [string, string][] = [];
   const args: (readonly unknown[])[] = new Array(batch.length);
   let which: number[] | undefined;
+  let oneArg = true;
   let lastModule = '';
   let lastName = '';
   let last = -1;
+  let lastTask: unknown;
   for (let i = 0; i < batch.length; i++) {
     const item = batch[i] as RunningTask | TaskCall;
-    const { module, name } = 'task' in item ? toTaskCall(item) : item;
     args[i] = item.args;
+    if (item.args.length !== 1) oneArg = false;
+    if ('task' in item) {
+      if (item.task === lastTask) {
+        which?.push(last); // the same task as the call before (a map chunk): nothing to look up
+        continue;
+      }
+      lastTask = item.task;
+    }
+    const { module, name } = 'task' in item ? toTaskCall(item) : item;
     if (module !== lastModule || name !== lastName) {
       last = tasks.findIndex(([m, n]) => m === module && n === name);
       if (last === -1) last = tasks.push([module, name]) - 1;
@@ -69,7 +134,8 @@ export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBat
     }
     which?.push(last);
   }
-  return which === undefined ? { tasks, args } : { tasks, which, args };
+  const calls = oneArg ? { arg: args.map((list) => list[0]) } : { args };
+  return which === undefined ? { tasks, ...calls } : { tasks, which, ...calls };
 }
 
 /** Hooks through which a backend adapts {@link runTaskBatch} to its transport. */
@@ -94,17 +160,23 @@ const neverAborted: TaskContext = Object.freeze({ signal: new AbortController().
  */
 export async function runTaskBatch(batch: TaskBatch, onOutcome: (index: number, outcome: TaskOutcome) => void, hooks: TaskRunHooks = {}): Promise<void> {
   const context = hooks.context ?? neverAborted;
-  const { tasks, which, args: allArgs } = batch;
-  for (let i = 0; i < allArgs.length; i++) {
+  const { tasks, which } = batch;
+  const count = batchLength(batch);
+  // Each distinct task of the batch is prepared and resolved once (a map chunk calls one task
+  // a thousand times); a task that cannot be loaded fails each of its calls.
+  const functions: (TaskFunction | { readonly error: unknown } | undefined)[] = new Array(tasks.length);
+  for (let i = 0; i < count; i++) {
     let outcome: TaskOutcome;
     try {
-      const task = tasks[which === undefined ? 0 : (which[i] as number)];
-      if (task === undefined) throw new TypeError(`task batch: call ${i} names no task`);
-      const preparing = hooks.beforeImport?.(task[0]);
-      if (preparing !== undefined) await preparing;
-      let fn = resolveTaskRef({ module: task[0], name: task[1] });
-      if (typeof fn !== 'function') fn = await fn;
-      let args = allArgs[i] as readonly unknown[];
+      const t = which === undefined ? 0 : (which[i] as number);
+      let fn = functions[t];
+      if (fn === undefined) {
+        const loading = loadTask(tasks[t], i, hooks);
+        fn = typeof loading === 'function' ? loading : await loading.catch((error: unknown) => ({ error }));
+        functions[t] = fn;
+      }
+      if (typeof fn !== 'function') throw fn.error;
+      let args = callArgs(batch, i);
       if (hooks.prepareArgs !== undefined) {
         const prepared = hooks.prepareArgs(args);
         args = 'then' in prepared ? await prepared : prepared;
@@ -117,6 +189,14 @@ export async function runTaskBatch(batch: TaskBatch, onOutcome: (index: number, 
     }
     onOutcome(i, outcome);
   }
+}
+
+/** Prepares (e.g. registers a TypeScript loader) and resolves one task of a batch: synchronously once it was loaded before. */
+function loadTask(task: readonly [module: string, name: string] | undefined, call: number, hooks: TaskRunHooks): TaskFunction | Promise<TaskFunction> {
+  if (task === undefined) throw new TypeError(`task batch: call ${call} names no task`);
+  const ref = { module: task[0], name: task[1] };
+  const preparing = hooks.beforeImport?.(task[0]);
+  return preparing === undefined ? resolveTaskRef(ref) : preparing.then(() => resolveTaskRef(ref));
 }
 
 const errorClasses = new Map<string, Promise<Record<string, unknown>>>();

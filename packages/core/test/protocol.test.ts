@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineTasks, fromTaskOutcome, runTaskBatch, serializeError, toTaskBatch, type TaskCall, type TaskOutcome } from '../src/index.js';
+import { serialize } from 'node:v8';
+import { batchLength, defineTasks, forEachOutcome, fromTaskOutcome, groupOutcomes, runTaskBatch, serializeError, toTaskBatch, type TaskCall, type TaskOutcome } from '../src/index.js';
 
 const url = new URL('./fixtures/tasks.ts', import.meta.url).href;
 const tasks = defineTasks<typeof import('./fixtures/tasks.js')>(url);
@@ -13,10 +14,25 @@ async function run(calls: readonly TaskCall[], hooks?: Parameters<typeof runTask
 }
 
 describe('toTaskBatch', () => {
-  it('names a single task once and omits the per-call index', () => {
+  it('names a single task once, omits the per-call index, and sends lone arguments as one flat list', () => {
     const batch = toTaskBatch([call('square', 1), call('square', 2), call('square', 3)]);
-    expect(batch).toEqual({ tasks: [[url, 'square']], args: [[1], [2], [3]] });
+    expect(batch).toEqual({ tasks: [[url, 'square']], arg: [1, 2, 3] });
+    expect(batchLength(batch)).toBe(3);
     expect(JSON.stringify(batch).split(url).length - 1).toBe(1);
+  });
+
+  it('keeps an argument list per call when any call has another number of arguments', () => {
+    const batch = toTaskBatch([call('square', 1), call('add', 2, 3), call('answer')]);
+    expect(batch.arg).toBeUndefined();
+    expect(batch.args).toEqual([[1], [2, 3], []]);
+    expect(batchLength(batch)).toBe(3);
+  });
+
+  it('copies a flat argument list much smaller than a list per call', () => {
+    const calls = Array.from({ length: 1000 }, (_, i) => call('square', i));
+    const flat = serialize(toTaskBatch(calls)).length;
+    const nested = serialize({ tasks: [[url, 'square']], args: calls.map((c) => c.args) }).length;
+    expect(flat).toBeLessThan(nested * 0.75);
   });
 
   it('indexes the tasks of a mixed batch, each named once', () => {
@@ -81,12 +97,52 @@ describe('runTaskBatch', () => {
     expect(seen).toEqual([[0, [true, { label: 'x', aborted: true }]]]);
   });
 
+  it('runs a flat-argument batch: every call gets its one argument', async () => {
+    const seen: TaskOutcome[] = [];
+    await runTaskBatch({ tasks: [[url, 'square']], arg: [2, 3, 4] }, (_i, outcome) => seen.push(outcome));
+    expect(seen).toEqual([
+      [true, 4],
+      [true, 9],
+      [true, 16],
+    ]);
+  });
+
+  it('prepares each distinct task once per batch, and fails every call of a task that cannot load', async () => {
+    const imported: string[] = [];
+    const missing = new URL('./fixtures/no-such-module.js', import.meta.url).href;
+    const seen: TaskOutcome[] = [];
+    await runTaskBatch(
+      { tasks: [[url, 'square'], [missing, 'x']], which: [0, 1, 0, 1, 0], args: [[1], [2], [3], [4], [5]] },
+      (_i, outcome) => seen.push(outcome),
+      { beforeImport: (module) => void imported.push(module) },
+    );
+    expect(imported).toEqual([url, missing]);
+    expect(seen.map(([ok]) => ok)).toEqual([true, false, true, false, true]);
+    expect((seen[3]?.[1] as { message: string }).message).toMatch(/could not load task module .*no-such-module/);
+  });
+
   it('reports a batch whose call names no task as that call failing', async () => {
     const seen: TaskOutcome[] = [];
     await runTaskBatch({ tasks: [[url, 'square']], which: [0, 3], args: [[2], [3]] }, (_i, outcome) => seen.push(outcome));
     expect(seen[0]).toEqual([true, 4]);
     expect(seen[1]?.[0]).toBe(false);
     expect((seen[1]?.[1] as { message: string }).message).toBe('task batch: call 1 names no task');
+  });
+});
+
+describe('groupOutcomes / forEachOutcome', () => {
+  it('packs outcomes into one flat list with the failures marked, and unpacks them in order', () => {
+    const error = serializeError(new Error('e'));
+    const outcomes: TaskOutcome[] = [[true, 1], [false, error], [true, { a: 2 }], [true, undefined], [false, error]];
+    const group = groupOutcomes(outcomes);
+    expect(group).toEqual({ values: [1, error, { a: 2 }, undefined, error], failed: [1, 4] });
+    const back: [number, TaskOutcome][] = [];
+    forEachOutcome(group, (k, outcome) => back.push([k, outcome]));
+    expect(back).toEqual(outcomes.map((outcome, k) => [k, outcome]));
+  });
+
+  it('leaves out the failure list when every call succeeded', () => {
+    expect(groupOutcomes([[true, 1], [true, 2]])).toEqual({ values: [1, 2] });
   });
 });
 

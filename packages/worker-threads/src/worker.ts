@@ -8,7 +8,7 @@
  * task's arguments or result need them.
  */
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
-import { runTaskBatch, serializeError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
+import { batchLength, runTaskBatch, serializeError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
 import type { BatchRequest, BatchResponse, OutcomePort, StreamedOutcome, TaskStarted, WorkerSettings } from './messages.js';
 import { takeTransfer, type Transferable } from './transfer.js';
 import { prepareImport } from './typescript.js';
@@ -73,7 +73,7 @@ export default async function runBatch(request: BatchRequest): Promise<BatchResp
     parentPort?.postMessage(started);
   }
   moving = [];
-  if (batch.args.length === 1) {
+  if (batchLength(batch) === 1) {
     let single: TaskOutcome | undefined;
     await runTaskBatch(batch, (_index, outcome) => (single = outcome), hooks);
     single ??= [false, serializeError(new Error('the task ran but reported no outcome'))];
@@ -95,7 +95,7 @@ export default async function runBatch(request: BatchRequest): Promise<BatchResp
     },
     hooks,
   );
-  return { kind: 'streamed', count: batch.args.length, threadId, ran };
+  return { kind: 'streamed', count: batchLength(batch), threadId, ran };
 }
 
 /** The response of a batch of one whose result moves its buffers (piscina's `move`, loaded now). */

@@ -1,4 +1,4 @@
-import { BrokenExecutorError, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
+import { BrokenExecutorError, type ChunkResults, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
 import { describe, expect, it } from 'vitest';
 import { Lock, ThreadPoolExecutor, Value } from '../src/index.js';
 
@@ -41,34 +41,34 @@ describe('ThreadPoolExecutor crashes', () => {
     expect(await executor.submit(tasks.square, 9)).toBe(81);
   });
 
-  it('batch-mates of a crashing task run exactly once; the ones after it are queued again', async () => {
+  it('a map chunk whose task crashes the thread keeps the results before it; the calls after it run exactly once', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const n = 12;
     const exitAt = 5;
     const runs = new Int32Array(new SharedArrayBuffer(4 * n));
-    const futures: Future<number>[] = [];
-    const off = executor.on('submitted', (future) => futures.push(future as Future<number>));
+    const futures: Future<unknown>[] = [];
+    const off = executor.on('submitted', (future) => futures.push(future));
     const input = Array.from({ length: n }, (_, i) => [runs, i, exitAt] as [Int32Array, number, number]);
-    // chunksize 12: the whole input travels to the thread as one batch.
+    // chunksize 12: the whole input is one chunk (one future), sent to the thread in one message.
+    const yielded: number[] = [];
     await expect(
       (async () => {
-        for await (const value of executor.starmap(tasks.countAndMaybeExit, input, { chunksize: n })) void value;
+        for await (const value of executor.starmap(tasks.countAndMaybeExit, input, { chunksize: n })) yielded.push(value);
       })(),
-    ).rejects.toBeInstanceOf(WorkerCrashedError);
+    ).rejects.toMatchObject({ name: 'WorkerCrashedError', exitCode: 7 });
     off();
-    await executor.onIdle();
-    expect(Array.from(runs.slice(0, exitAt))).toEqual([1, 1, 1, 1, 1]); // ran once, results delivered
-    expect(runs[exitAt]).toBe(1);
-    for (let i = 0; i < exitAt; i++) expect(await futures[i]).toBe(i * 10);
-    expect(await futures[exitAt]!.exception()).toMatchObject({ exitCode: 7 });
-    // The map stopped at the failure: the tasks after it were either cancelled while queued
-    // again, or (if a thread took them first) ran exactly once.
-    for (let i = exitAt + 1; i < n; i++) {
-      const future = futures[i]!;
-      if (future.cancelled()) expect(runs[i]).toBe(0);
-      else {
-        expect(await future).toBe(i * 10);
-        expect(runs[i]).toBe(1);
+    expect(yielded).toEqual([0, 10, 20, 30, 40]); // the map yields what ran, then throws at the crash
+    expect(futures).toHaveLength(1);
+    const chunk = (await futures[0]) as ChunkResults; // running when the map stopped: it finishes
+    expect(chunk.size).toBe(n);
+    for (let i = 0; i < n; i++) {
+      expect(runs[i]).toBe(1); // each call ran once: none lost, none repeated
+      if (i === exitAt) {
+        expect(chunk.failed(i)).toBe(true);
+        expect(chunk.values[i]).toBeInstanceOf(WorkerCrashedError);
+      } else {
+        expect(chunk.failed(i)).toBe(false);
+        expect(chunk.values[i]).toBe(i * 10);
       }
     }
   });

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
-import { runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
+import { groupOutcomes, runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
 import { mayHoldHandles, onManagerReply, reviveHandles } from '../manager/client.js';
 import { KIND, messageKind, type ChildMessage, type ManagerReply, type OutcomesMessage, type RunMessage, type SetupMessage } from './messages.js';
 
@@ -57,7 +57,8 @@ let groupStart = 0;
 function flush(done: boolean): void {
   if (grouped.length === 0 && !done) return;
   const outcomes = grouped;
-  const message: OutcomesMessage = done ? { [KIND]: 'outcomes', id: batchId, from: sentUpTo, outcomes, ran } : { [KIND]: 'outcomes', id: batchId, from: sentUpTo, outcomes };
+  const group = groupOutcomes(outcomes);
+  const message: OutcomesMessage = done ? { [KIND]: 'outcomes', id: batchId, from: sentUpTo, outcomes: group, ran } : { [KIND]: 'outcomes', id: batchId, from: sentUpTo, outcomes: group };
   grouped = [];
   sentUpTo += outcomes.length;
   groupStart = performance.now();
@@ -65,7 +66,7 @@ function flush(done: boolean): void {
     post(message);
   } catch {
     // A result that cannot be copied: it fails alone, the others travel.
-    post({ ...message, outcomes: outcomes.map(copyable) });
+    post({ ...message, outcomes: groupOutcomes(outcomes.map(copyable)) });
   }
 }
 

@@ -3,7 +3,7 @@
  * batches and outcomes use the shared protocol of @futures/core; every message carries the key
  * `'@futures/pool'` (its kind), so messages a task sends itself with `process.send` pass by.
  */
-import type { SerializedError, TaskBatch, TaskOutcome } from '@futures/core';
+import type { OutcomeGroup, SerializedError, TaskBatch } from '@futures/core';
 
 /** The key that marks the engine's messages; its value is the message kind. */
 export const KIND = '@futures/pool';
@@ -48,7 +48,7 @@ export interface OutcomesMessage {
   readonly [KIND]: 'outcomes';
   readonly id: number;
   readonly from: number;
-  readonly outcomes: readonly TaskOutcome[];
+  readonly outcomes: OutcomeGroup;
   readonly ran?: number;
 }
 

@@ -4,7 +4,7 @@
  * requests to the Manager objects).
  */
 import { serialize } from 'node:v8';
-import { deserializeError, serializeError, type SerializedError, type TaskOutcome } from '@futures/core';
+import { deserializeError, serializeError, type SerializedError, type OutcomeGroup } from '@futures/core';
 import { callManaged } from '../manager/registry.js';
 import { KIND, messageKind, type InitFailedMessage, type ManagerReply, type ManagerRequest, type OutcomesMessage, type ParentMessage, type StartedMessage, type UncaughtMessage } from './messages.js';
 import { forwardOutput } from './output.js';
@@ -15,7 +15,7 @@ export interface Job {
   /** The batch id. */
   readonly id: number;
   /** Outcomes from index `from` on; `ran` is set on the batch's last message. */
-  outcomes(from: number, outcomes: readonly TaskOutcome[], ran: number | undefined): void;
+  outcomes(from: number, outcomes: OutcomeGroup, ran: number | undefined): void;
   /** The (single) task started. */
   started(): void;
   /** The child's initializer failed. */

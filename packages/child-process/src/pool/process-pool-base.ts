@@ -12,6 +12,7 @@ import { serialize } from 'node:v8';
 import {
   BrokenExecutorError,
   Executor,
+  forEachOutcome,
   fromTaskOutcome,
   isTaskRef,
   toTaskBatch,
@@ -139,10 +140,10 @@ export abstract class ProcessPoolBase extends Executor {
       const job: Job = {
         id,
         outcomes: (from, outcomes, ran) => {
-          for (let k = 0; k < outcomes.length; k++) {
+          forEachOutcome(outcomes, (k, outcome) => {
             const index = indexOf?.[from + k] ?? from + k;
-            this.#settle(batch, index, outcomes[k] as TaskOutcome, report, pending);
-          }
+            this.#settle(batch, index, outcome, report, pending);
+          });
           if (ran === undefined) return;
           this.#afterBatch(worker);
           finish(false);
@@ -201,6 +202,10 @@ export abstract class ProcessPoolBase extends Executor {
 
   /** Reports one outcome (an error of a task-module class is rebuilt first, asynchronously). */
   #settle(batch: readonly RunningTask[], index: number, outcome: TaskOutcome, report: BatchReport, pending: Promise<void>[]): void {
+    if (outcome[0]) {
+      report(index, false, outcome[1]);
+      return;
+    }
     const running = batch[index];
     const settlement = fromTaskOutcome(outcome, running !== undefined && isTaskRef(running.task) ? running.task.module : '');
     if ('then' in settlement) pending.push(settlement.then(({ failed, value }) => report(index, failed, value)));

@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BrokenExecutorError,
+  ChunkResults,
+  Executor,
+  baseConfig,
+  type BaseExecutorOptions,
+  type BatchReport,
+  type ExecutorCapabilities,
+  type Future,
+  type RunningTask,
+  type TaskFunction,
+} from '../src/index.js';
+import { deferred, macrotask } from './helpers.js';
+
+/** What a task throws to stand for its worker dying: the batch rejects, that call reports nothing. */
+class Crash extends Error {
+  override name = 'Crash';
+}
+
+/**
+ * A batching backend in-process: runs the calls of a batch one after another on the event
+ * loop, reports each outcome, and rejects the batch (as a dying worker does) at a `Crash`.
+ */
+class BatchingExecutor extends Executor {
+  readonly capabilities: ExecutorCapabilities = { plainFunctions: true, stopRunning: 'forced', sameObjects: true };
+  /** The argument lists of every batch handed to runBatch, in order. */
+  readonly batches: unknown[][] = [];
+  /** Whether each batch's tasks could be stopped (they carry a signal or timeout). */
+  readonly stoppable: boolean[] = [];
+  /** Break the executor (Python's broken pool) when a batch crashes. */
+  breakOnCrash = false;
+
+  constructor(options?: BaseExecutorOptions) {
+    super(baseConfig('BatchingExecutor', options, { maxWorkers: 2 }));
+  }
+
+  protected override get maxBatchSize(): number {
+    return 256;
+  }
+
+  protected runTask(): unknown {
+    throw new Error('a batching backend is called through runBatch');
+  }
+
+  protected override async runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
+    this.batches.push(batch.map((running) => running.args[0]));
+    this.stoppable.push(batch.some((running) => running.stoppable));
+    for (let i = 0; i < batch.length; i++) {
+      const running = batch[i] as RunningTask;
+      try {
+        report(i, false, await (running.task as TaskFunction).apply(running.context, running.args as unknown[]));
+      } catch (error) {
+        if (!(error instanceof Crash)) {
+          report(i, true, error);
+          continue;
+        }
+        if (this.breakOnCrash) this.markBroken(new BrokenExecutorError('the pool is broken', { cause: error }));
+        throw error;
+      }
+    }
+  }
+}
+
+async function collect<T>(iterator: AsyncIterable<T>): Promise<{ values: T[]; error: unknown }> {
+  const values: T[] = [];
+  try {
+    for await (const value of iterator) values.push(value);
+    return { values, error: undefined };
+  } catch (error) {
+    return { values, error };
+  }
+}
+
+const double = (x: number): number => x * 2;
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+describe('map with chunksize on a batching backend', () => {
+  it('sends each chunk as one batch with one future, and yields every result in order', async () => {
+    await using executor = new BatchingExecutor();
+    const futures: Future[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    expect(await collect(executor.map(double, range(10), { chunksize: 4 }))).toEqual({ values: range(10).map(double), error: undefined });
+    expect(executor.batches).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    expect(futures).toHaveLength(3);
+    expect(String(futures[0])).toMatch(/double \(map chunk of 4\)/);
+    expect(executor.stats).toMatchObject({ submitted: 3, completed: 3, failed: 0 });
+  });
+
+  it('a call that throws fails at its own position; the rest of its chunk still runs', async () => {
+    await using executor = new BatchingExecutor({ maxWorkers: 1 });
+    const ran: number[] = [];
+    const task = (x: number): number => {
+      ran.push(x);
+      if (x === 2) throw new RangeError('two');
+      return x;
+    };
+    const futures: Future[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const { values, error } = await collect(executor.map(task, range(6), { chunksize: 6 }));
+    expect(values).toEqual([0, 1]);
+    expect(error).toEqual(new RangeError('two'));
+    const chunk = (await futures[0]) as ChunkResults;
+    expect(chunk).toBeInstanceOf(ChunkResults);
+    expect(range(6).map((i) => chunk.failed(i))).toEqual([false, false, true, false, false, false]);
+    expect(ran).toEqual(range(6));
+  });
+
+  it('a worker crash mid-chunk keeps the results before it, fails the crashing call, and runs the rest once in a new batch', async () => {
+    await using executor = new BatchingExecutor({ maxWorkers: 1 });
+    const runs = new Map<number, number>();
+    const task = (x: number): number => {
+      const count = (runs.get(x) ?? 0) + 1;
+      runs.set(x, count);
+      if (x === 3 && count === 1) throw new Crash('worker died');
+      return x * 10;
+    };
+    const futures: Future[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const { values, error } = await collect(executor.map(task, range(8), { chunksize: 8 }));
+    expect(values).toEqual([0, 10, 20]);
+    expect(error).toBeInstanceOf(Crash);
+    const chunk = (await futures[0]) as ChunkResults;
+    expect(chunk.values.filter((_, i) => i !== 3)).toEqual([0, 10, 20, 40, 50, 60, 70]);
+    expect(executor.batches).toEqual([range(8), [4, 5, 6, 7]]);
+    expect([...runs.values()]).toEqual(range(8).map(() => 1));
+  });
+
+  it('when the crash breaks the executor, the calls that never ran fail with BrokenExecutorError in their places', async () => {
+    await using executor = new BatchingExecutor({ maxWorkers: 1 });
+    executor.breakOnCrash = true;
+    const task = (x: number): number => {
+      if (x === 2) throw new Crash('worker died');
+      return x;
+    };
+    const futures: Future[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const { values, error } = await collect(executor.map(task, range(5), { chunksize: 5 }));
+    expect(values).toEqual([0, 1]);
+    expect(error).toBeInstanceOf(Crash);
+    const chunk = (await futures[0]) as ChunkResults;
+    expect(chunk.values[2]).toBeInstanceOf(Crash);
+    expect(chunk.values[3]).toBeInstanceOf(BrokenExecutorError);
+    expect(chunk.values[4]).toBeInstanceOf(BrokenExecutorError);
+    expect(executor.isBroken).toBe(true);
+  });
+
+  it('stopping early cancels the chunks that have not started; a running chunk finishes', async () => {
+    await using executor = new BatchingExecutor({ maxWorkers: 1 });
+    const gate = deferred();
+    const ran: number[] = [];
+    const task = async (x: number): Promise<number> => {
+      ran.push(x);
+      if (x === 4) await gate.promise;
+      return x;
+    };
+    const futures: Future[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const iterator = executor.map(task, range(12), { chunksize: 3 });
+    // A chunk's results come when the whole chunk is done: the first chunk is, the second waits.
+    expect(await iterator.next()).toEqual({ done: false, value: 0 });
+    await iterator.return();
+    gate.resolve();
+    await executor.onIdle();
+    expect(futures.map((future) => future.state)).toEqual(['finished', 'finished', 'cancelled', 'cancelled']);
+    expect(ran).toEqual(range(6));
+    expect(executor.stats).toMatchObject({ submitted: 4, completed: 2, cancelled: 2 });
+  });
+
+  it('with buffersize, reads lazily and never builds a chunk larger than the buffer', async () => {
+    await using executor = new BatchingExecutor();
+    let produced = 0;
+    function* endless(): Generator<number> {
+      for (let i = 0; ; i++) {
+        produced++;
+        yield i;
+      }
+    }
+    const results: number[] = [];
+    for await (const value of executor.map(double, endless(), { chunksize: 4, buffersize: 10 })) {
+      results.push(value);
+      expect(produced - results.length).toBeLessThanOrEqual(10);
+      if (results.length === 30) break;
+    }
+    expect(results).toEqual(range(30).map(double));
+    expect(Math.max(...executor.batches.map((batch) => batch.length))).toBe(4);
+
+    const small = new BatchingExecutor();
+    expect((await collect(small.map(double, range(7), { chunksize: 100, buffersize: 3 }))).values).toEqual(range(7).map(double));
+    expect(small.batches.every((batch) => batch.length <= 3)).toBe(true);
+    await small.shutdown();
+  });
+
+  it('fills chunks from an async input and sends the last, shorter one when the input ends', async () => {
+    await using executor = new BatchingExecutor();
+    async function* numbers(): AsyncGenerator<number> {
+      for (let i = 0; i < 7; i++) {
+        await macrotask();
+        yield i;
+      }
+    }
+    expect((await collect(executor.map(double, numbers(), { chunksize: 3 }))).values).toEqual(range(7).map(double));
+    expect(executor.batches).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6],
+    ]);
+  });
+
+  it('starmap: a bad item fails at its position after the items before it ran', async () => {
+    await using executor = new BatchingExecutor();
+    const add = (a: number, b: number): number => a + b;
+    const input: unknown[] = [[1, 2], [3, 4], [5, 6], 'not a list', [7, 8]];
+    const { values, error } = await collect(executor.starmap(add, input as [number, number][], { chunksize: 2 }));
+    expect(values).toEqual([3, 7, 11]);
+    expect(error).toEqual(new TypeError('starmap expects each item to be an array of arguments, got string'));
+  });
+
+  it('with a per-task timeout on the executor, items travel one future each (a chunk has no per-call clock)', async () => {
+    await using executor = new BatchingExecutor({ taskTimeout: 10_000 });
+    const futures: Future[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    expect((await collect(executor.map(double, range(5), { chunksize: 5 }))).values).toEqual(range(5).map(double));
+    expect(futures).toHaveLength(5);
+  });
+
+  it("a map's signal stops a running chunk: its tasks are stoppable, and the iterator throws the reason", async () => {
+    await using executor = new BatchingExecutor({ maxWorkers: 1 });
+    const controller = new AbortController();
+    const gate = deferred();
+    const task = async (x: number): Promise<number> => {
+      if (x === 2) await gate.promise;
+      return x;
+    };
+    const iterator = executor.map(task, range(4), { chunksize: 2, signal: controller.signal });
+    expect(await iterator.next()).toEqual({ done: false, value: 0 });
+    expect(await iterator.next()).toEqual({ done: false, value: 1 });
+    controller.abort(new Error('enough'));
+    await expect(iterator.next()).rejects.toThrow('enough');
+    expect(executor.stoppable).toEqual([true, true]);
+    gate.resolve();
+  });
+
+  it('a shutdown mid-map surfaces at the position of the first chunk that could not be submitted; chunks submitted before it run', async () => {
+    const executor = new BatchingExecutor();
+    let shut = false;
+    function* input(): Generator<number> {
+      for (let i = 0; i < 6; i++) {
+        if (i === 4 && !shut) {
+          shut = true;
+          void executor.shutdown({ wait: false });
+        }
+        yield i;
+      }
+    }
+    const { values, error } = await collect(executor.map(double, input(), { chunksize: 2 }));
+    expect(values).toEqual([0, 2, 4, 6]);
+    expect((error as Error).name).toBe('ExecutorShutdownError');
+    await executor.shutdown();
+  });
+});
