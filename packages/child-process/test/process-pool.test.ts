@@ -110,6 +110,27 @@ describe('ProcessPoolExecutor crashes', () => {
     expect(executor.stats).toMatchObject({ submitted: 1, completed: 1, failed: 0 });
   });
 
+  it('a child that dies mid-chunk with the next chunk sent ahead to it: that chunk runs once, on the new child', async () => {
+    await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const futures: Future<unknown>[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const input = Array.from({ length: 8 }, (_, i) => [i, 2] as [number, number]);
+    const yielded: number[] = [];
+    await expect(
+      (async () => {
+        for await (const value of executor.starmap(tasks.pidUnlessAt, input, { chunksize: 4 })) yielded.push(value);
+      })(),
+    ).rejects.toMatchObject({ name: 'WorkerCrashedError', exitCode: 7 });
+    const [first, second] = (await Promise.all(futures)) as ChunkResults[];
+    const dead = yielded[0];
+    expect(yielded).toEqual([dead, dead]);
+    expect(first!.failed(2)).toBe(true);
+    const fresh = first!.values[3];
+    expect(fresh).not.toBe(dead); // call 3 never ran in the dead child: it ran once, in its replacement
+    expect(second!.values).toEqual([fresh, fresh, fresh, fresh]);
+    expect(executor.stats).toMatchObject({ submitted: 2, completed: 2 });
+  });
+
   it('an uncaught error in a timer kills the child; the error is the cause', async () => {
     await using executor = new ProcessPoolExecutor({ maxWorkers: 1, output: 'ignore' });
     const error = await executor.submit(tasks.throwLater).exception();
@@ -200,6 +221,39 @@ describe('ProcessPoolExecutor processes', () => {
     expect((await nodeChildrenOf(process.pid)).length).toBeGreaterThan(0);
     await executor.shutdown();
     expect(executor.workerCount).toBe(0);
+    expect(await nodeChildrenOf(process.pid)).toEqual([]);
+  });
+
+  it('each child is sent its next map chunk while it runs one; a chunk sent ahead counts as running', async () => {
+    await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const futures: Future<unknown>[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const iterator = executor.map(tasks.spin, [300, 1, 1, 1, 1, 1], { chunksize: 2 });
+    const first = iterator.next();
+    await until(() => futures[0]!.running());
+    expect(futures.map((future) => future.state)).toEqual(['running', 'running', 'pending']);
+    expect(await first).toMatchObject({ done: false });
+    let count = 1;
+    for await (const value of iterator) count += value >= 0 ? 1 : 0;
+    expect(count).toBe(6);
+  });
+
+  it('terminateWorkers with a map chunk sent ahead: every call that had not run fails, none runs on a new child', async () => {
+    const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const futures: Future<unknown>[] = [];
+    executor.on('submitted', (future) => futures.push(future));
+    const iterator = executor.map(tasks.spin, [20_000, 1, 1, 1, 1, 1], { chunksize: 2 });
+    const first = iterator.next();
+    first.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the child start the first chunk
+    await executor.terminateWorkers();
+    await expect(first).rejects.toBeInstanceOf(BrokenExecutorError);
+    const [running, ahead, queued] = futures;
+    const chunk = (await running) as ChunkResults;
+    expect(chunk.values.map((value) => value instanceof BrokenExecutorError)).toEqual([true, true]);
+    expect(((await ahead) as ChunkResults).values.map((value) => value instanceof BrokenExecutorError)).toEqual([true, true]);
+    expect(queued!.cancelled()).toBe(true);
+    expect(executor.isBroken).toBe(true);
     expect(await nodeChildrenOf(process.pid)).toEqual([]);
   });
 

@@ -155,6 +155,12 @@ export interface RunningTask {
  */
 export type BatchReport = (index: number, failed: boolean, value: unknown) => void;
 
+/**
+ * What a backend's `runBatch` rejects with when the batch never started (it waited behind
+ * another batch on a worker that died): the executor puts it back in the queue untouched.
+ */
+export const BATCH_NOT_RUN: unique symbol = Symbol('futures.batchNotRun');
+
 /** The future an executor hands out; it tells its executor when it is cancelled while queued. */
 class QueuedFuture<T> extends Future<T> {
   /** Set while the task waits in the queue. */
@@ -345,6 +351,17 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
    */
   protected get maxBatchSize(): number {
     return 1;
+  }
+
+  /**
+   * For batching backends that can queue work on a busy worker: how many `map` chunks each
+   * worker may be sent ahead, behind the batch it runs, so that it never waits for the next
+   * one. A chunk sent ahead counts as running (as Python's ProcessPoolExecutor treats the calls
+   * it has queued for its workers): stopping the map does not cancel it. If its worker dies
+   * before it starts, the backend rejects its `runBatch` with {@link BATCH_NOT_RUN}.
+   */
+  protected get sendAhead(): number {
+    return 0;
   }
 
   /**
@@ -593,7 +610,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.#pumping = true;
     try {
       const batching = this.maxBatchSize > 1;
-      while (this.#busy < this.maxWorkers && this.#queue.length > 0) {
+      const ahead = batching ? this.maxWorkers * this.sendAhead : 0;
+      while (this.#queue.length > 0 && (this.#busy < this.maxWorkers || (this.#busy < this.maxWorkers + ahead && this.#mayGoAhead()))) {
         if (batching) {
           const batch = this.#takeBatch();
           if (batch.length > 0) this.#startBatch(batch);
@@ -609,6 +627,12 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     }
     this.#checkRoom();
   };
+
+  /** True when the next queued item is a map chunk that may be sent to a busy worker. */
+  #mayGoAhead(): boolean {
+    const next = this.#queue.peek() as WorkItem;
+    return next.calls !== undefined && next.batchable;
+  }
 
   /** Moves a queued item to running; false if it was cancelled while queued (already counted). */
   #markRunning(item: WorkItem): boolean {
@@ -684,7 +708,11 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       const unreported = todo.filter((call) => !results.isSet(call));
       if (unreported.length > 0 && !item.future.done()) {
         const first = unreported[0] as number;
-        if (!failed) {
+        if (error === BATCH_NOT_RUN && this.#broken === undefined) {
+          // it waited behind another batch on a worker that died: it goes back untouched
+        } else if (error === BATCH_NOT_RUN) {
+          results.failRest(this.#broken);
+        } else if (!failed) {
           for (const call of unreported) results.set(call, true, new Error(`${this.#name}: the worker returned no result for call ${call} of ${item.future.name}`));
         } else {
           results.set(first, true, error);
@@ -734,7 +762,9 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     };
     const done = (failed: boolean, error: unknown): void => {
       this.#busy--;
-      let first = true;
+      const notRun = error === BATCH_NOT_RUN;
+      const again: WorkItem[] = [];
+      let first = !notRun;
       for (let i = 0; i < batch.length; i++) {
         if (reported[i]) continue;
         const item = batch[i] as WorkItem;
@@ -748,11 +778,15 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
               : this.#broken;
           this.#settleItem(item, true, problem);
         } else {
-          this.#running--; // it never ran: back to the front of the queue
-          this.#queued++;
-          this.#queue.unshift(item);
+          again.push(item); // it never ran
         }
         first = false;
+      }
+      // Back to the front of the queue, in their order.
+      for (let i = again.length - 1; i >= 0; i--) {
+        this.#running--;
+        this.#queued++;
+        this.#queue.unshift(again[i] as WorkItem);
       }
       this.#afterSettle();
     };

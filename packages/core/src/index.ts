@@ -22,6 +22,7 @@ export {
 } from './errors.js';
 export { Future, type FutureOptions, type FutureState, type FutureWaitOptions } from './future.js';
 export {
+  BATCH_NOT_RUN,
   Executor,
   baseConfig,
   type BaseExecutorOptions,

@@ -163,7 +163,7 @@ describe('map with chunksize on a batching backend', () => {
     const iterator = executor.map(task, range(12), { chunksize: 3 });
     // A chunk's results come when the whole chunk is done: the first chunk is, the second waits.
     expect(await iterator.next()).toEqual({ done: false, value: 0 });
-    await iterator.return();
+    await iterator.return?.();
     gate.resolve();
     await executor.onIdle();
     expect(futures.map((future) => future.state)).toEqual(['finished', 'finished', 'cancelled', 'cancelled']);
@@ -261,5 +261,25 @@ describe('map with chunksize on a batching backend', () => {
     expect(values).toEqual([0, 2, 4, 6]);
     expect((error as Error).name).toBe('ExecutorShutdownError');
     await executor.shutdown();
+  });
+
+  it('quick tasks coalesced into one batch: after a crash, the ones that never ran go back in their order', async () => {
+    await using executor = new BatchingExecutor({ maxWorkers: 1 });
+    await executor.submit(double, 1); // measured quick: what is queued next is coalesced
+    const ran: number[] = [];
+    let crashed = false;
+    const task = (x: number): number => {
+      ran.push(x);
+      if (x === 2 && !crashed) {
+        crashed = true;
+        throw new Crash('worker died');
+      }
+      return x;
+    };
+    const futures = range(8).map((i) => executor.submit(task, i));
+    const settled = await Promise.allSettled(futures);
+    expect(executor.batches[1]).toEqual(range(8));
+    expect(ran).toEqual(range(8));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
   });
 });

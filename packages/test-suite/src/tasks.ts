@@ -103,6 +103,12 @@ export function fail(kind: FailKind, message: string): never {
   }
 }
 
+/** Returns `x`, or throws a RangeError naming it when `x === bad`. */
+export function failIf(x: number, bad: number): number {
+  if (x === bad) throw new RangeError(`item ${x} is bad`);
+  return x;
+}
+
 /** Rejects after a timer tick with the error of `kind`. */
 export async function failLater(kind: FailKind, message: string, ms = 1): Promise<never> {
   await sleep.call(undefined, ms);

@@ -22,12 +22,16 @@ export interface Job {
   initFailed(error: unknown): void;
   /** The child died while running the batch. */
   exited(exit: ExitInfo): void;
+  /** The child died before it started the batch (it was sent ahead). */
+  notRun(): void;
 }
 
 /** A pool child. */
 export class PoolWorker {
   /** The batch it runs, if any. */
   job: Job | undefined;
+  /** Batches sent ahead, queued in the child behind `job`, in order. */
+  readonly ahead: Job[] = [];
   /** Set when the engine stops the child on purpose (retire, abort, shutdown): its exit is no crash. */
   stopping: 'retire' | 'abort' | 'shutdown' | 'terminate' | undefined;
   /** Tasks run so far. */

@@ -15,6 +15,7 @@ import {
   forEachOutcome,
   fromTaskOutcome,
   isTaskRef,
+  BATCH_NOT_RUN,
   toTaskBatch,
   type BatchReport,
   type ExecutorCapabilities,
@@ -107,6 +108,11 @@ export abstract class ProcessPoolBase extends Executor {
     return this.#settings.batchSize;
   }
 
+  /** Each child gets its next map chunk while it runs one: no round trip between chunks. */
+  protected override get sendAhead(): number {
+    return 1;
+  }
+
   /** Timeouts count from when the child starts the task, not from its start-up. */
   protected override get reportsTaskStart(): boolean {
     return true;
@@ -159,8 +165,10 @@ export abstract class ProcessPoolBase extends Executor {
           finish(true, error);
         },
         exited: (exit) => finish(true, this.#explain(worker, batch, exit)),
+        notRun: () => finish(true, this.#terminatedBy === undefined ? BATCH_NOT_RUN : this.#terminated(batch[0])),
       };
-      worker.job = job;
+      if (worker.job === undefined) worker.job = job;
+      else worker.ahead.push(job);
       if (first.stoppable) {
         const onAbort = (): void => this.#stop(worker, 'abort', 'SIGKILL'); // finishes through `exited`
         first.signal.addEventListener('abort', onAbort, { once: true });
@@ -212,9 +220,14 @@ export abstract class ProcessPoolBase extends Executor {
     else report(index, settlement.failed, settlement.value);
   }
 
-  /** A child finished a batch: back to the idle list, or retired after `maxTasksPerChild` tasks. */
+  /** A child finished a batch: on to the batch sent ahead, back to the idle list, or retired after `maxTasksPerChild` tasks. */
   #afterBatch(worker: PoolWorker): void {
     if (worker.exit !== undefined || worker.stopping !== undefined) return;
+    const next = worker.ahead.shift();
+    if (next !== undefined) {
+      worker.job = next;
+      return;
+    }
     if (worker.ran >= this.#settings.maxTasksPerChild) {
       this.#stop(worker, 'retire', undefined);
       return;
@@ -223,12 +236,20 @@ export abstract class ProcessPoolBase extends Executor {
     worker.process.unref();
   }
 
-  /** An idle child, or a new one (the executor never runs more batches than `maxWorkers`). */
+  /**
+   * An idle child, or a new one while there are fewer than `maxWorkers`, or else (a map chunk
+   * sent ahead) the busy child with the fewest batches waiting.
+   */
   #acquire(): PoolWorker {
     const idle = this.#idle.shift();
     if (idle !== undefined) {
       idle.process.ref();
       return idle;
+    }
+    if (this.#live.size >= this.maxWorkers) {
+      let least: PoolWorker | undefined;
+      for (const worker of this.#live) if (least === undefined || worker.ahead.length < least.ahead.length) least = worker;
+      if (least !== undefined) return least;
     }
     const id = this.#nextWorker++;
     const worker = new PoolWorker(id, this.#backend.launch(this.#spec), this.#settings.output, (w, exit) => this.#onExit(w, exit));
@@ -258,7 +279,9 @@ export abstract class ProcessPoolBase extends Executor {
     if (at !== -1) this.#idle.splice(at, 1);
     releaseOwner(worker); // locks it held, waits it had on Manager objects
     if (worker.job !== undefined) {
+      const ahead = worker.ahead.splice(0);
       worker.job.exited(exit);
+      for (const job of ahead) job.notRun(); // queued again (they never started), or failed if the pool broke
       return;
     }
     // An idle child died on its own: replaced on demand, or Python's broken pool.
@@ -271,9 +294,7 @@ export abstract class ProcessPoolBase extends Executor {
   /** The error of the task that was running when its child exited. */
   #explain(worker: PoolWorker, batch: readonly RunningTask[], exit: ExitInfo): unknown {
     const running = batch.find((task) => !task.future.done()) ?? batch[0];
-    if (this.#terminatedBy !== undefined && (worker.stopping === 'terminate' || worker.stopping === 'shutdown')) {
-      return new BrokenExecutorError(`task ${taskLabel(running)} was stopped: ${this.#terminatedBy} terminated every ${this.#backend.noun}`);
-    }
+    if (this.#terminatedBy !== undefined && (worker.stopping === 'terminate' || worker.stopping === 'shutdown')) return this.#terminated(running);
     if (running?.signal.aborted === true) return running.signal.reason;
     if (worker.stopping === 'abort' && this.isBroken) return new BrokenExecutorError(`${this.#backend.name} is broken`);
     const crashed = crashError(this.#backend.noun, worker.describe(), running, exit, worker.uncaught);
@@ -283,9 +304,17 @@ export abstract class ProcessPoolBase extends Executor {
     return crashed;
   }
 
+  /** The error of a task stopped by terminateWorkers()/killWorkers(). */
+  #terminated(running: RunningTask | undefined): BrokenExecutorError {
+    return new BrokenExecutorError(`task ${taskLabel(running)} was stopped: ${this.#terminatedBy ?? 'shutdown'} terminated every ${this.#backend.noun}`);
+  }
+
   async #stopAll(by: string, signal: NodeJS.Signals): Promise<void> {
     this.#terminatedBy ??= by;
     const shutdown = this.shutdown({ cancelFutures: true });
+    // As Python's pool after terminate_workers(): broken, so that nothing a stopped child had
+    // not finished (the rest of its batch) runs again on a new child.
+    this.markBroken(new BrokenExecutorError(`${this.#backend.name} is broken: ${by} terminated every ${this.#backend.noun}`));
     for (const worker of [...this.#live]) this.#stop(worker, 'terminate', signal);
     await shutdown;
   }

@@ -32,6 +32,20 @@ export function mapTests({ test, ms }: GroupContext): void {
     expect(await collect(executor.map(tasks.square, input, { chunksize: 7 }))).toEqual(input.map((x) => x * x));
   });
 
+  test('map with chunksize: a failing item fails at its position, after the results before it', { maxWorkers: 2 }, async (executor) => {
+    const input = Array.from({ length: 20 }, (_, i) => [i, 9] as [number, number]);
+    const seen: number[] = [];
+    let error: unknown;
+    try {
+      for await (const value of executor.starmap(tasks.failIf, input, { chunksize: 4 })) seen.push(value);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe('item 9 is bad');
+  });
+
   test('map with buffersize reads its input lazily', { maxWorkers: 2 }, async (executor) => {
     let produced = 0;
     function* endless(): Generator<number> {
