@@ -5,7 +5,8 @@ import { ChunkResults, MapIterator, type MapOptions, type MapSubmitter } from '.
 import { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
 import { Durations, type DurationSummary } from './durations.js';
 import { Deque } from './queue.js';
-import { checkTask, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
+import { presetTaskBatch } from './protocol.js';
+import { checkTask, isTaskRef, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
 import { checkSignal, formatMs, noop, onAbort } from './timing.js';
 
 /** Tasks measured below this many ms are coalesced into batches by batching backends. */
@@ -153,7 +154,15 @@ export interface RunningTask {
  * How a batching backend reports each task of a batch as it settles: `index` into the batch,
  * then the result or the error.
  */
-export type BatchReport = (index: number, failed: boolean, value: unknown) => void;
+export interface BatchReport {
+  (index: number, failed: boolean, value: unknown): void;
+  /**
+   * When present, reports the results of the tasks `from`, `from + 1`, ... at once (all
+   * succeeded): the executor may take the list as it is. A backend that receives outcomes in
+   * groups calls it instead of one report per task.
+   */
+  readonly many?: ((from: number, values: unknown[]) => void) | undefined;
+}
 
 /**
  * What a backend's `runBatch` rejects with when the batch never started (it waited behind
@@ -199,15 +208,17 @@ class WorkItem implements RunningTask {
     readonly userSignal: AbortSignal | undefined,
     readonly timeout: number | undefined,
     readonly transfer: readonly unknown[] | undefined,
-    /**
-     * A chunk of `map` (one future for many calls, as in Python): the argument list of each
-     * call. `args` is empty then.
-     */
-    readonly calls?: readonly (readonly unknown[])[],
+    /** A chunk of `map` (one future for many calls, as in Python); `args` is empty then. */
+    readonly chunk?: Chunk,
   ) {
-    this.future = new QueuedFuture({ name: calls === undefined ? taskName(task) : `${taskName(task)} (map chunk of ${calls.length})` });
+    this.future = new QueuedFuture({ name: chunk === undefined ? taskName(task) : `${taskName(task)} (map chunk of ${chunk.calls.length})` });
     this.future.item = this;
-    if (calls !== undefined) this.results = new ChunkResults(calls.length);
+    if (chunk !== undefined) this.results = new ChunkResults(chunk.calls.length);
+  }
+
+  /** The chunk's calls, when it is one. */
+  get calls(): readonly unknown[] | undefined {
+    return this.chunk?.calls;
   }
 
   /** A chunk's outcomes so far, by call. */
@@ -249,12 +260,23 @@ class WorkItem implements RunningTask {
   }
 }
 
+/** The calls of a map chunk: argument lists, or (`single`) each call's one argument. */
+interface Chunk {
+  readonly calls: readonly unknown[];
+  readonly single: boolean;
+}
+
 /** One call of a map chunk as backends see it: a task of its own that shares the chunk's future and signal. */
 class ChunkCall implements RunningTask {
   constructor(
     readonly item: WorkItem,
-    readonly args: readonly unknown[],
+    readonly call: number,
   ) {}
+  get args(): readonly unknown[] {
+    const chunk = this.item.chunk as Chunk;
+    const args = chunk.calls[this.call];
+    return chunk.single ? [args] : (args as readonly unknown[]);
+  }
   get task(): Task {
     return this.item.task;
   }
@@ -446,7 +468,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   map<T extends Task>(task: T, iterable: Iterable<TaskArgs<T>[0]> | AsyncIterable<TaskArgs<T>[0]>, options?: MapOptions): AsyncIterableIterator<TaskResult<T>> {
     this.#checkAccepting();
     checkTask(task, this.#taskCheck());
-    return new MapIterator(this.#mapSubmitter(task), iterable, (item) => [item], options, this.#name);
+    return new MapIterator(this.#mapSubmitter(task), iterable, undefined, options, this.#name);
   }
 
   /**
@@ -561,7 +583,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     return {
       submit: (args, signal) => this.#submit(task, args, signal, this.#taskTimeout, undefined),
       // Chunks need a backend that sends several calls per message, and no per-call timeout.
-      submitChunk: this.maxBatchSize > 1 && this.#taskTimeout === undefined ? (calls, signal) => this.#submit(task, [], signal, undefined, undefined, calls) : undefined,
+      submitChunk:
+        this.maxBatchSize > 1 && this.#taskTimeout === undefined ? (calls, signal, single) => this.#submit(task, [], signal, undefined, undefined, { calls, single }) : undefined,
       waitForRoom: () => (this.#waiting() < this.maxQueue ? undefined : this.onQueueBelow(this.maxQueue)),
     };
   }
@@ -572,7 +595,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     signal: AbortSignal | undefined,
     timeout: number | undefined,
     transfer: readonly unknown[] | undefined,
-    calls?: readonly (readonly unknown[])[],
+    chunk?: Chunk,
   ): Future<any> {
     this.#checkAccepting();
     checkTask(task, this.#taskCheck());
@@ -582,7 +605,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
           `wait with onQueueBelow(), or use map(), which waits for room`,
       );
     }
-    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer, calls);
+    const item = new WorkItem(this.#cancelledWhileQueued, task, args, signal, timeout, transfer, chunk);
     this.#submitted++;
     if (this.#timing !== undefined) item.submittedAt = performance.now();
     if (this.hasListeners('submitted')) this.emit('submitted', item.future);
@@ -685,18 +708,34 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   #startChunk(item: WorkItem): void {
     this.#busy++;
     const results = item.results as ChunkResults;
-    const calls = item.calls as readonly (readonly unknown[])[];
+    const chunk = item.chunk as Chunk;
     const todo = results.remaining();
     const tasks: ChunkCall[] = new Array<ChunkCall>(todo.length);
-    for (let i = 0; i < todo.length; i++) tasks[i] = new ChunkCall(item, calls[todo[i] as number] as readonly unknown[]);
+    for (let i = 0; i < todo.length; i++) tasks[i] = new ChunkCall(item, todo[i] as number);
+    if (isTaskRef(item.task) && todo.length > 1) {
+      // The message form, built at once from the chunk's own lists: no per-call work.
+      const every = todo.length === chunk.calls.length;
+      const picked = every ? chunk.calls : todo.map((call) => chunk.calls[call]);
+      const task: [string, string] = [item.task.module, item.task.name];
+      presetTaskBatch(tasks, chunk.single ? { tasks: [task], arg: picked } : { tasks: [task], args: picked as readonly (readonly unknown[])[] });
+    }
     const start = performance.now();
     let ran = 0;
-    const report: BatchReport = (index, failed, value) => {
+    const one = (index: number, failed: boolean, value: unknown): void => {
       const call = todo[index];
       if (call === undefined || results.isSet(call)) return;
       ran++;
       results.set(call, failed, value);
     };
+    const many = (from: number, values: unknown[]): void => {
+      // The whole chunk at once, on its first run: its results are this very list.
+      if (from === 0 && values.length === todo.length && results.adopt(values)) {
+        ran += values.length;
+        return;
+      }
+      for (let k = 0; k < values.length; k++) one(from + k, false, values[k]);
+    };
+    const report: BatchReport = Object.assign(one, { many });
     const done = (failed: boolean, error: unknown): void => {
       this.#busy--;
       if (ran > 0) {

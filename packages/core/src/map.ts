@@ -38,10 +38,11 @@ export interface MapSubmitter {
   /** Submits one item's arguments. */
   submit(args: unknown[], signal: AbortSignal | undefined): Future<unknown>;
   /**
-   * Submits several items as one chunk whose future resolves with their {@link ChunkResults};
-   * `undefined` when the executor runs each item as a future of its own.
+   * Submits several items as one chunk whose future resolves with their {@link ChunkResults}:
+   * each call's argument list, or (`single`) each call's one argument. `undefined` when the
+   * executor runs each item as a future of its own.
    */
-  readonly submitChunk: ((calls: unknown[][], signal: AbortSignal | undefined) => Future<unknown>) | undefined;
+  readonly submitChunk: ((calls: unknown[], signal: AbortSignal | undefined, single: boolean) => Future<unknown>) | undefined;
   /** A promise while the executor's queue is full, `undefined` when there is room. */
   waitForRoom(): Promise<void> | undefined;
 }
@@ -51,20 +52,24 @@ export interface MapSubmitter {
  * Filled by the executor as the calls' outcomes arrive.
  */
 export class ChunkResults {
-  /** Per call, its result or its error. */
-  readonly values: unknown[];
+  #values: unknown[];
   readonly #known: Uint8Array;
   #failed: Set<number> | undefined;
   #count = 0;
 
   constructor(size: number) {
-    this.values = new Array<unknown>(size);
+    this.#values = new Array<unknown>(size);
     this.#known = new Uint8Array(size);
+  }
+
+  /** Per call, its result or (see {@link ChunkResults.failed}) its error. */
+  get values(): readonly unknown[] {
+    return this.#values;
   }
 
   /** How many calls the chunk holds. */
   get size(): number {
-    return this.values.length;
+    return this.#values.length;
   }
 
   /** True once call `index` has an outcome. */
@@ -77,24 +82,40 @@ export class ChunkResults {
     return this.#failed !== undefined && this.#failed.has(index);
   }
 
+  /** The first call at or after `from` that failed, or `size` when none did. */
+  firstFailure(from: number): number {
+    let first = this.#values.length;
+    if (this.#failed !== undefined) for (const index of this.#failed) if (index >= from && index < first) first = index;
+    return first;
+  }
+
+  /** Takes `values` as the results of every call, when none has an outcome yet; false otherwise. */
+  adopt(values: unknown[]): boolean {
+    if (this.#count !== 0 || values.length !== this.#values.length) return false;
+    this.#values = values;
+    this.#known.fill(1);
+    this.#count = values.length;
+    return true;
+  }
+
   /** Records the outcome of call `index` (the first one recorded stands). */
   set(index: number, failed: boolean, value: unknown): void {
     if (this.#known[index] === 1) return;
     this.#known[index] = 1;
-    this.values[index] = value;
+    this.#values[index] = value;
     if (failed) (this.#failed ??= new Set()).add(index);
     this.#count++;
   }
 
   /** True when every call has an outcome. */
   complete(): boolean {
-    return this.#count === this.values.length;
+    return this.#count === this.#values.length;
   }
 
   /** The calls without an outcome, in order. */
   remaining(): number[] {
     const calls: number[] = [];
-    for (let i = 0; i < this.values.length; i++) if (this.#known[i] === 0) calls.push(i);
+    for (let i = 0; i < this.#values.length; i++) if (this.#known[i] === 0) calls.push(i);
     return calls;
   }
 
@@ -103,6 +124,12 @@ export class ChunkResults {
     for (const call of this.remaining()) this.set(call, true, error);
   }
 }
+
+/** How many ready results `next()` hands out in a row before it lets the event loop turn. */
+const READY_STREAK = 256;
+
+/** Runs `fn` after the event loop turned once (setImmediate where there is one). */
+const turn: (fn: () => void) => void = typeof globalThis.setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
 
 /** An error that surfaces at its position in the results (the other slots hold futures). */
 class SlotError {
@@ -127,7 +154,8 @@ type Slot = Future<unknown> | ChunkSlot | SlotError;
  */
 export class MapIterator<R> implements AsyncIterableIterator<R> {
   readonly #submitter: MapSubmitter;
-  readonly #toArgs: (item: unknown) => unknown[];
+  /** Turns an item into its argument list (starmap); `undefined` for map: the item is the one argument. */
+  readonly #toArgs: ((item: unknown) => unknown[]) | undefined;
   readonly #buffersize: number | undefined;
   /** Items per chunk; 1 when items travel one per future. */
   readonly #chunk: number;
@@ -139,8 +167,8 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   #head = 0;
   /** Items read and not yielded: submitted, or waiting in {@link MapIterator.#calls} for their chunk to fill. */
   #inFlight = 0;
-  /** Arguments of the chunk being filled. */
-  #calls: unknown[][] = [];
+  /** The chunk being filled: argument lists, or for map the items themselves. */
+  #calls: unknown[] = [];
   #syncInput: Iterator<unknown> | undefined;
   #asyncInput: AsyncIterator<unknown> | undefined;
   #inputDone = false;
@@ -151,8 +179,23 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   /** The promise of the latest `next()` call, and how many calls have not settled: calls are served one after another. */
   #last: Promise<unknown> = Promise.resolve();
   #pendingCalls = 0;
+  /** Results handed out in a row without the event loop turning. */
+  #readyStreak = 0;
+  /**
+   * The head chunk's results while they are being handed out: its slot, its values, and the
+   * end (exclusive) of the successful run being served, so that each `next()` is a few reads.
+   */
+  #runSlot: ChunkSlot | undefined;
+  #runValues: readonly unknown[] = [];
+  #runEnd = 0;
 
-  constructor(submitter: MapSubmitter, iterable: Iterable<unknown> | AsyncIterable<unknown>, toArgs: (item: unknown) => unknown[], options: MapOptions | undefined, name: string) {
+  constructor(
+    submitter: MapSubmitter,
+    iterable: Iterable<unknown> | AsyncIterable<unknown>,
+    toArgs: ((item: unknown) => unknown[]) | undefined,
+    options: MapOptions | undefined,
+    name: string,
+  ) {
     const opts = optionsObject('map', options);
     rejectUnknownOptions('map', opts, ['timeout', 'chunksize', 'buffersize', 'signal']);
     this.#timeout = durationOption('timeout', opts.timeout);
@@ -185,9 +228,18 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   next(): Promise<IteratorResult<R>> {
     // The usual caller (for await) waits for each call: no chaining, and a result that is
     // already there (most of a chunk's) is handed over without entering the async path.
+    const run = this.#runSlot;
+    if (run !== undefined && this.#pendingCalls === 0) {
+      const value = this.#runValues[run.taken] as R;
+      if (++run.taken === this.#runEnd) this.#dropRun();
+      this.#yielded++;
+      this.#inFlight--;
+      if (!this.#inputDone) this.#fill();
+      return this.#hand({ done: false, value });
+    }
     if (this.#pendingCalls === 0) {
       const ready = this.#takeReady();
-      if (ready !== undefined) return Promise.resolve(ready);
+      if (ready !== undefined) return this.#hand(ready);
     }
     if (this.#pendingCalls++ === 0) return (this.#last = this.#next());
     const next = (): Promise<IteratorResult<R>> => this.#next();
@@ -208,6 +260,17 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     return Promise.reject(error);
   }
 
+  /**
+   * Hands a ready result over. A consumer that finds every result ready loops on promise
+   * reactions alone, which never lets the event loop in: workers' answers would wait in their
+   * channels and the workers would run dry. Every so many results, the event loop turns once.
+   */
+  #hand(result: IteratorResult<R>): Promise<IteratorResult<R>> {
+    if (++this.#readyStreak < READY_STREAK) return Promise.resolve(result);
+    this.#readyStreak = 0;
+    return new Promise((resolve) => turn(() => resolve(result)));
+  }
+
   /** The next result if it is known and successful, else `undefined`. */
   #takeReady(): IteratorResult<R> | undefined {
     if (this.#stopped || this.#signal?.aborted === true) return undefined;
@@ -219,7 +282,15 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
       const chunk = results as ChunkResults;
       if (chunk.failed(slot.taken)) return undefined;
       const value = chunk.values[slot.taken] as R;
-      if (++slot.taken === slot.size) this.#advance();
+      const end = chunk.firstFailure(slot.taken);
+      if (++slot.taken === end) {
+        if (slot.taken === slot.size) this.#advance();
+      } else {
+        // Serve the rest of this successful run from next()'s fast path.
+        this.#runSlot = slot;
+        this.#runValues = chunk.values;
+        this.#runEnd = end;
+      }
       this.#yielded1();
       return { done: false, value };
     }
@@ -253,6 +324,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
           if (slot instanceof SlotError) throw slot.error;
           const future = slot instanceof ChunkSlot ? slot.future : slot;
           if (future[kPeek]() === kNotReady) {
+            this.#readyStreak = 0; // the event loop turns while we wait
             await (this.#timeout === undefined && this.#signal === undefined
               ? future.result()
               : future.result({ timeout: this.#remaining(), signal: this.#signal }));
@@ -383,9 +455,9 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
 
   /** Takes one input item: submits it, or adds it to the chunk being filled (submitted when full). */
   #add(item: unknown): void {
-    let args: unknown[];
+    let args: unknown;
     try {
-      args = this.#toArgs(item);
+      args = this.#toArgs === undefined ? item : this.#toArgs(item);
     } catch (error) {
       this.#submitCalls(); // the items before it still run
       this.#failAt(error);
@@ -394,7 +466,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     this.#inFlight++;
     if (this.#chunk === 1) {
       try {
-        this.#slots.push(this.#submitter.submit(args, this.#signal));
+        this.#slots.push(this.#submitter.submit(this.#toArgs === undefined ? [args] : (args as unknown[]), this.#signal));
       } catch (error) {
         this.#inFlight--;
         this.#failAt(error);
@@ -412,7 +484,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     this.#calls = [];
     try {
       const submitChunk = this.#submitter.submitChunk as NonNullable<MapSubmitter['submitChunk']>;
-      this.#slots.push(new ChunkSlot(submitChunk(calls, this.#signal), calls.length));
+      this.#slots.push(new ChunkSlot(submitChunk(calls, this.#signal, this.#toArgs === undefined), calls.length));
     } catch (error) {
       this.#inFlight -= calls.length;
       this.#failAt(error);
@@ -432,12 +504,23 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
   }
 
   #onAbort = (): void => {
+    this.#dropRun();
     this.#notify();
   };
+
+  /** Leaves the fast path (the run ended, or the map stops): the next call goes through the checks again. */
+  #dropRun(): void {
+    const slot = this.#runSlot;
+    if (slot === undefined) return;
+    this.#runSlot = undefined;
+    this.#runValues = [];
+    if (slot.taken === slot.size) this.#advance();
+  }
 
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#dropRun();
     this.#signal?.removeEventListener('abort', this.#onAbort);
     for (let i = this.#head; i < this.#slots.length; i++) {
       const slot = this.#slots[i];

@@ -73,16 +73,17 @@ export function groupOutcomes(outcomes: readonly TaskOutcome[]): OutcomeGroup {
   return failed === undefined ? { values } : { values, failed };
 }
 
-/** Unpacks a group: calls `visit` with each position and outcome, in order. */
-export function forEachOutcome(group: OutcomeGroup, visit: (position: number, outcome: TaskOutcome) => void): void {
+/** Unpacks a group: calls `visit` with each position, whether the call succeeded, and its value (or error as data), in order. */
+export function forEachOutcome(group: OutcomeGroup, visit: (position: number, ok: boolean, value: unknown) => void): void {
   const { values, failed } = group;
-  let nextFailed = 0;
+  let nextFailed = failed === undefined ? -1 : (failed[0] as number);
+  let f = 0;
   for (let k = 0; k < values.length; k++) {
-    if (failed !== undefined && failed[nextFailed] === k) {
-      nextFailed++;
-      visit(k, [false, values[k] as SerializedError]);
+    if (k === nextFailed) {
+      nextFailed = (failed as readonly number[])[++f] ?? -1;
+      visit(k, false, values[k]);
     } else {
-      visit(k, [true, values[k]]);
+      visit(k, true, values[k]);
     }
   }
 }
@@ -97,8 +98,18 @@ export function toTaskCall(running: RunningTask): TaskCall {
   return { module: task.module, name: task.name, args: running.args };
 }
 
+/** Message forms built ahead by the executor (a map chunk's, from its own lists). */
+const preset = new WeakMap<readonly (RunningTask | TaskCall)[], TaskBatch>();
+
+/** Records the message form of `batch`, for {@link toTaskBatch} to return. */
+export function presetTaskBatch(batch: readonly (RunningTask | TaskCall)[], message: TaskBatch): void {
+  preset.set(batch, message);
+}
+
 /** Builds the message form of tasks to run one after another in one worker. */
 export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBatch {
+  const built = preset.get(batch);
+  if (built !== undefined) return built;
   if (batch.length === 1) {
     // One task (the path of slow tasks, taken once per task): no search, no index.
     const item = batch[0] as RunningTask | TaskCall;

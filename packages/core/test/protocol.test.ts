@@ -137,7 +137,7 @@ describe('groupOutcomes / forEachOutcome', () => {
     const group = groupOutcomes(outcomes);
     expect(group).toEqual({ values: [1, error, { a: 2 }, undefined, error], failed: [1, 4] });
     const back: [number, TaskOutcome][] = [];
-    forEachOutcome(group, (k, outcome) => back.push([k, outcome]));
+    forEachOutcome(group, (k, ok, value) => back.push([k, ok ? [true, value] : [false, value as typeof error]]));
     expect(back).toEqual(outcomes.map((outcome, k) => [k, outcome]));
   });
 

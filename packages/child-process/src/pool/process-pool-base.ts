@@ -20,7 +20,7 @@ import {
   type BatchReport,
   type ExecutorCapabilities,
   type RunningTask,
-  type TaskOutcome,
+  type SerializedError,
 } from '@futures/core';
 import { releaseOwner } from '../manager/registry.js';
 import { crashError, taskLabel } from './crash.js';
@@ -146,9 +146,11 @@ export abstract class ProcessPoolBase extends Executor {
       const job: Job = {
         id,
         outcomes: (from, outcomes, ran) => {
-          forEachOutcome(outcomes, (k, outcome) => {
+          if (outcomes.failed === undefined && indexOf === undefined && report.many !== undefined) report.many(from, outcomes.values as unknown[]);
+          else forEachOutcome(outcomes, (k, ok, value) => {
             const index = indexOf?.[from + k] ?? from + k;
-            this.#settle(batch, index, outcome, report, pending);
+            if (ok) report(index, false, value);
+            else this.#settleError(batch, index, value as SerializedError, report, pending);
           });
           if (ran === undefined) return;
           this.#afterBatch(worker);
@@ -208,14 +210,10 @@ export abstract class ProcessPoolBase extends Executor {
     }
   }
 
-  /** Reports one outcome (an error of a task-module class is rebuilt first, asynchronously). */
-  #settle(batch: readonly RunningTask[], index: number, outcome: TaskOutcome, report: BatchReport, pending: Promise<void>[]): void {
-    if (outcome[0]) {
-      report(index, false, outcome[1]);
-      return;
-    }
+  /** Reports a failed call (an error of a task-module class is rebuilt first, asynchronously). */
+  #settleError(batch: readonly RunningTask[], index: number, error: SerializedError, report: BatchReport, pending: Promise<void>[]): void {
     const running = batch[index];
-    const settlement = fromTaskOutcome(outcome, running !== undefined && isTaskRef(running.task) ? running.task.module : '');
+    const settlement = fromTaskOutcome([false, error], running !== undefined && isTaskRef(running.task) ? running.task.module : '');
     if ('then' in settlement) pending.push(settlement.then(({ failed, value }) => report(index, failed, value)));
     else report(index, settlement.failed, settlement.value);
   }
