@@ -144,6 +144,11 @@ export interface RunningTask {
   /** True when the task can be stopped while running (it has a signal or a timeout): run it alone and watch `signal`. */
   readonly stoppable: boolean;
   /**
+   * True for a call of a `map` chunk: the calls share the chunk's future, which settles when
+   * all of them have run, so no outcome of one is awaited alone (backends may group them more).
+   */
+  readonly inChunk?: boolean;
+  /**
    * For backends whose `reportsTaskStart` is true: call when the task really starts (e.g. a
    * worker thread finished starting up), which starts its per-task timeout.
    */
@@ -295,9 +300,38 @@ class ChunkCall implements RunningTask {
   get stoppable(): boolean {
     return this.item.stoppable;
   }
+  get inChunk(): true {
+    return true;
+  }
   started(): void {
     this.item.started();
   }
+}
+
+/**
+ * The tasks of a chunk's batch, as backends see them: one per call to run (`todo`, or every
+ * call). Each is made when a backend first looks at it: a thousand-call chunk whose backend only
+ * reads the first task and its preset message form costs no thousand objects.
+ */
+function chunkCalls(item: WorkItem, todo: readonly number[] | undefined, count: number): readonly RunningTask[] {
+  const made: (ChunkCall | undefined)[] = new Array<ChunkCall | undefined>(count);
+  return new Proxy(made, {
+    get(target, key, receiver): unknown {
+      if (typeof key === 'string') {
+        const index = Number(key);
+        if (Number.isInteger(index) && index >= 0 && index < count) return (target[index] ??= new ChunkCall(item, todo === undefined ? index : (todo[index] as number)));
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    has(target, key): boolean {
+      // Array methods (find, map, forEach) skip holes: every index counts as present.
+      if (typeof key === 'string') {
+        const index = Number(key);
+        if (Number.isInteger(index) && index >= 0 && index < count) return true;
+      }
+      return Reflect.has(target, key);
+    },
+  }) as readonly RunningTask[];
 }
 
 /**
@@ -709,27 +743,27 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.#busy++;
     const results = item.results as ChunkResults;
     const chunk = item.chunk as Chunk;
-    const todo = results.remaining();
-    const tasks: ChunkCall[] = new Array<ChunkCall>(todo.length);
-    for (let i = 0; i < todo.length; i++) tasks[i] = new ChunkCall(item, todo[i] as number);
-    if (isTaskRef(item.task) && todo.length > 1) {
+    // The calls to run: all of them (`undefined`), or after a crash those without an outcome.
+    const todo = results.pristine() ? undefined : results.remaining();
+    const count = todo === undefined ? chunk.calls.length : todo.length;
+    const tasks = chunkCalls(item, todo, count);
+    if (isTaskRef(item.task) && count > 1) {
       // The message form, built at once from the chunk's own lists: no per-call work.
-      const every = todo.length === chunk.calls.length;
-      const picked = every ? chunk.calls : todo.map((call) => chunk.calls[call]);
+      const picked = todo === undefined ? chunk.calls : todo.map((call) => chunk.calls[call]);
       const task: [string, string] = [item.task.module, item.task.name];
       presetTaskBatch(tasks, chunk.single ? { tasks: [task], arg: picked } : { tasks: [task], args: picked as readonly (readonly unknown[])[] });
     }
     const start = performance.now();
     let ran = 0;
     const one = (index: number, failed: boolean, value: unknown): void => {
-      const call = todo[index];
+      const call = todo === undefined ? (index < count ? index : undefined) : todo[index];
       if (call === undefined || results.isSet(call)) return;
       ran++;
       results.set(call, failed, value);
     };
     const many = (from: number, values: unknown[]): void => {
       // The whole chunk at once, on its first run: its results are this very list.
-      if (from === 0 && values.length === todo.length && results.adopt(values)) {
+      if (from === 0 && todo === undefined && results.adopt(values)) {
         ran += values.length;
         return;
       }
@@ -744,7 +778,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
         this.#measure(perCall);
         this.#timing?.run.add(perCall);
       }
-      const unreported = todo.filter((call) => !results.isSet(call));
+      const unreported = results.remaining();
       if (unreported.length > 0 && !item.future.done()) {
         const first = unreported[0] as number;
         if (error === BATCH_NOT_RUN && this.#broken === undefined) {

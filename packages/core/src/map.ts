@@ -107,6 +107,11 @@ export class ChunkResults {
     this.#count++;
   }
 
+  /** True while no call has an outcome. */
+  pristine(): boolean {
+    return this.#count === 0;
+  }
+
   /** True when every call has an outcome. */
   complete(): boolean {
     return this.#count === this.#values.length;

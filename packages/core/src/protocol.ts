@@ -153,7 +153,10 @@ export function toTaskBatch(batch: readonly (RunningTask | TaskCall)[]): TaskBat
 export interface TaskRunHooks {
   /** What tasks get as `this` (default: a context whose signal never aborts). */
   readonly context?: TaskContext;
-  /** Revives or converts the arguments before the call (e.g. shared-memory handles). */
+  /**
+   * Revives or converts the arguments before the call (e.g. shared-memory handles). Not called
+   * for a call of a flat-argument batch whose one argument is a primitive.
+   */
   readonly prepareArgs?: (args: readonly unknown[]) => readonly unknown[] | Promise<readonly unknown[]>;
   /** Converts a result before it is sent back (e.g. collects what to transfer). */
   readonly prepareResult?: (value: unknown) => unknown;
@@ -187,12 +190,18 @@ export async function runTaskBatch(batch: TaskBatch, onOutcome: (index: number, 
         functions[t] = fn;
       }
       if (typeof fn !== 'function') throw fn.error;
-      let args = callArgs(batch, i);
-      if (hooks.prepareArgs !== undefined) {
-        const prepared = hooks.prepareArgs(args);
-        args = 'then' in prepared ? await prepared : prepared;
+      let value: unknown;
+      const arg = batch.arg?.[i];
+      if (batch.arg !== undefined && (typeof arg !== 'object' || arg === null)) {
+        value = fn.call(context, arg); // map's usual call: one primitive argument, nothing to prepare
+      } else {
+        let args = callArgs(batch, i);
+        if (hooks.prepareArgs !== undefined) {
+          const prepared = hooks.prepareArgs(args);
+          args = 'then' in prepared ? await prepared : prepared;
+        }
+        value = fn.apply(context, args as unknown[]);
       }
-      let value = fn.apply(context, args as unknown[]);
       if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') value = await value;
       outcome = [true, hooks.prepareResult ? hooks.prepareResult(value) : value];
     } catch (error) {

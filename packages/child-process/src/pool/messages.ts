@@ -23,6 +23,8 @@ export interface RunMessage {
   readonly batch: TaskBatch;
   /** Say when the (single) task starts: its timeout counts from then. */
   readonly notifyStart: boolean;
+  /** The calls of a map chunk: their outcomes settle nothing alone, so the child may group them longer. */
+  readonly chunk?: boolean;
 }
 
 /**

@@ -190,7 +190,8 @@ export abstract class ProcessPoolBase extends Executor {
 
   /** Sends a batch; `'all'`, or the batch indices sent when some arguments cannot be copied (those fail alone). */
   #send(worker: PoolWorker, id: number, batch: readonly RunningTask[], notifyStart: boolean, report: BatchReport): 'all' | 'none' | number[] {
-    const message: RunMessage = { [KIND]: 'run', id, batch: toTaskBatch(batch), notifyStart };
+    const chunk = batch.length > 1 && batch[0]?.inChunk === true;
+    const message: RunMessage = { [KIND]: 'run', id, batch: toTaskBatch(batch), notifyStart, ...(chunk ? { chunk } : {}) };
     try {
       worker.send(message);
       return 'all';
