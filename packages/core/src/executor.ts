@@ -153,6 +153,13 @@ export interface RunningTask {
    * worker thread finished starting up), which starts its per-task timeout.
    */
   started(): void;
+  /**
+   * True for a task sent ahead to a busy worker on a backend with `claimsAhead`: its future
+   * stays pending (cancellable) until the worker takes it; the backend calls `claimed()` then.
+   */
+  readonly ahead?: boolean;
+  /** For a task sent `ahead`: call when the worker takes it (its future turns running). */
+  readonly claimed?: (() => void) | undefined;
 }
 
 /**
@@ -181,9 +188,15 @@ class QueuedFuture<T> extends Future<T> {
   item: WorkItem | undefined;
 
   override cancel(): boolean {
+    const item = this.item;
+    // Sent ahead to a busy worker: cancelled only if the backend takes it back before the worker takes it.
+    if (item?.revoke !== undefined && this.state === 'pending' && !item.revoke()) {
+      item.claimed?.();
+      return false;
+    }
     const wasPending = this.state === 'pending';
     const cancelled = super.cancel();
-    if (wasPending && cancelled && this.item !== undefined) this.item.onCancel(this.item);
+    if (wasPending && cancelled && item !== undefined) item.onCancel(item);
     return cancelled;
   }
 }
@@ -231,6 +244,12 @@ class WorkItem implements RunningTask {
 
   /** Set once the future is running; a batch-mate put back in the queue keeps it. */
   isRunning = false;
+  /** Set while the task is sent ahead and not yet taken by its worker: takes it back, true if it will not run. */
+  revoke: (() => boolean) | undefined;
+  /** Set while the task is sent ahead (see {@link RunningTask.claimed}). */
+  claimed: (() => void) | undefined;
+  /** True when sent ahead to a busy worker. */
+  ahead = false;
   /** `performance.now()` at submit and at start, when the executor records timing. */
   submittedAt = 0;
   startedAt = 0;
@@ -359,8 +378,10 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   #cancelled = 0;
   #pumpScheduled = false;
   #pumping = false;
-  /** Workers busy with a task or a batch (equals #running without batching). */
+  /** Workers busy with a task or a batch (equals #running without batching); counts batches sent ahead too. */
   #busy = 0;
+  /** Tasks sent ahead whose worker has not taken them yet. */
+  readonly #aheadSent = new Set<WorkItem>();
   /** Moving average of a task's time in ms, measured by batching backends. */
   #taskMs: number | undefined;
   /** Wait and run times, when `recordTiming` is on. */
@@ -418,6 +439,24 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
    */
   protected get sendAhead(): number {
     return 0;
+  }
+
+  /**
+   * True when the backend can take back a task it sent ahead, atomically against the worker
+   * taking it (a shared-memory claim): then any task that can travel with others may be sent
+   * ahead and keeps Python's `cancel()` exactly (a future is running only once its worker took
+   * it). Such a backend calls `running.claimed()` when the worker takes the task, answers
+   * {@link Executor.revokeAhead}, and rejects `runBatch` with {@link BATCH_NOT_RUN} when the
+   * worker died before taking it. Without it, only `map` chunks go ahead, counted as running.
+   */
+  protected get claimsAhead(): boolean {
+    return false;
+  }
+
+  /** For backends with `claimsAhead`: takes back a task sent ahead; true if its worker will not run it. */
+  protected revokeAhead(running: RunningTask): boolean {
+    void running;
+    return false;
   }
 
   /**
@@ -669,6 +708,11 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       const batching = this.maxBatchSize > 1;
       const ahead = batching ? this.maxWorkers * this.sendAhead : 0;
       while (this.#queue.length > 0 && (this.#busy < this.maxWorkers || (this.#busy < this.maxWorkers + ahead && this.#mayGoAhead()))) {
+        if (this.#busy >= this.maxWorkers && this.claimsAhead) {
+          const item = this.#queue.shift() as WorkItem;
+          if (item.future.state === 'pending') this.#startAhead(item); // else it was cancelled while queued (already counted)
+          continue;
+        }
         if (batching) {
           const batch = this.#takeBatch();
           if (batch.length > 0) this.#startBatch(batch);
@@ -685,10 +729,69 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.#checkRoom();
   };
 
-  /** True when the next queued item is a map chunk that may be sent to a busy worker. */
+  /** True when the next queued item may be sent to a busy worker: any lone task with claims, else a map chunk. */
   #mayGoAhead(): boolean {
     const next = this.#queue.peek() as WorkItem;
-    return next.calls !== undefined && next.batchable;
+    if (!next.batchable) return false;
+    if (!this.claimsAhead) return next.calls !== undefined;
+    // Quick tasks travel in batches instead: sending one ahead would cost more than it saves.
+    const quick = this.#taskMs !== undefined && this.#taskMs < QUICK_TASK_MS;
+    return next.calls === undefined && !next.isRunning && !quick;
+  }
+
+  /**
+   * Sends a task to a busy worker, to start the moment that worker is free. Its future stays
+   * pending (and counted as queued) until the worker takes it; `cancel()` meanwhile takes it
+   * back through the backend's claim. If the worker dies before taking it, it goes back to the
+   * front of the queue.
+   */
+  #startAhead(item: WorkItem): void {
+    this.#busy++;
+    this.#aheadSent.add(item);
+    item.ahead = true;
+    item.revoke = () => this.revokeAhead(item);
+    item.claimed = () => this.#claimAhead(item);
+    let reported = false;
+    const report: BatchReport = (index, failed, value) => {
+      if (index !== 0 || reported) return;
+      reported = true;
+      this.#claimAhead(item);
+      this.#timing?.run.add(performance.now() - item.startedAt);
+      this.#settleItem(item, failed, value);
+    };
+    const done = (failed: boolean, error: unknown): void => {
+      this.#busy--;
+      this.#aheadSent.delete(item);
+      const pending = item.future.state === 'pending';
+      item.revoke = undefined;
+      item.claimed = undefined;
+      item.ahead = false;
+      if (!reported && pending && error === BATCH_NOT_RUN && this.#broken === undefined) {
+        this.#queue.unshift(item); // its worker died before taking it: it never ran (still queued)
+      } else if (!reported && item.future.state !== 'cancelled') {
+        this.#claimAhead(item);
+        this.#settleItem(item, true, !failed ? new Error(`${this.#name}: the worker returned no result for task ${taskName(item.task)}`) : error === BATCH_NOT_RUN ? this.#broken : error);
+      }
+      this.#afterSettle();
+    };
+    let running: Promise<void>;
+    try {
+      running = this.runBatch([item], report);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      () => done(false, undefined),
+      (error: unknown) => done(true, error),
+    );
+  }
+
+  /** A task sent ahead was taken by its worker (or must settle): it is running now. */
+  #claimAhead(item: WorkItem): void {
+    if (item.isRunning || item.future.state !== 'pending') return;
+    item.revoke = undefined;
+    this.#aheadSent.delete(item);
+    this.#markRunning(item);
   }
 
   /** Moves a queued item to running; false if it was cancelled while queued (already counted). */
@@ -969,6 +1072,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   }
 
   #cancelQueued(): void {
+    for (const item of [...this.#aheadSent]) item.future.cancel();
     const keep: WorkItem[] = [];
     for (const item of this.#queue.drain()) {
       // A batch-mate put back in the queue is running already (cancel() is false): it still runs.
@@ -988,7 +1092,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /** Queued tasks that will not find a free worker (negative while workers are free). */
   #waiting(): number {
-    return this.#queued - (this.maxWorkers - this.#busy);
+    return this.#queued - Math.max(0, this.maxWorkers - this.#busy);
   }
 
   #checkRoom(): void {

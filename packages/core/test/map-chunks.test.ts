@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_NOT_RUN,
   BrokenExecutorError,
   ChunkResults,
   Executor,
@@ -11,7 +12,7 @@ import {
   type RunningTask,
   type TaskFunction,
 } from '../src/index.js';
-import { deferred, macrotask } from './helpers.js';
+import { deferred, macrotask, sleep } from './helpers.js';
 
 /** What a task throws to stand for its worker dying: the batch rejects, that call reports nothing. */
 class Crash extends Error {
@@ -334,5 +335,143 @@ describe('map with chunksize on a batching backend', () => {
     }
     expect(consumed).toBe(20_000);
     expect(turned).toBeGreaterThan(0); // without the turns the interval would not run before the end
+  });
+});
+
+/**
+ * A backend with `claimsAhead`, in-process: one worker that runs its batches one after another;
+ * a task sent ahead waits in the worker's line and is taken through a claim, which `revokeAhead`
+ * races for.
+ */
+class ClaimingExecutor extends Executor {
+  readonly capabilities: ExecutorCapabilities = { plainFunctions: true, stopRunning: 'forced', sameObjects: true };
+  readonly #claims = new Map<RunningTask, 'open' | 'taken' | 'revoked'>();
+  #line: Promise<unknown> = Promise.resolve();
+  /** Make the worker die (the batches waiting in its line never run) when this resolves. */
+  crash: Promise<void> | undefined;
+  readonly ran: unknown[] = [];
+  /** The first argument of each task handed over ahead (to the busy worker). */
+  readonly sentAhead: unknown[] = [];
+
+  constructor() {
+    super(baseConfig('ClaimingExecutor', { maxWorkers: 1 }, { maxWorkers: 1 }));
+  }
+  protected override get maxBatchSize(): number {
+    return 256;
+  }
+  protected override get sendAhead(): number {
+    return 1;
+  }
+  protected override get claimsAhead(): boolean {
+    return true;
+  }
+  protected override revokeAhead(running: RunningTask): boolean {
+    if (this.#claims.get(running) !== 'open') return false;
+    this.#claims.set(running, 'revoked');
+    return true;
+  }
+  protected runTask(): unknown {
+    throw new Error('a batching backend is called through runBatch');
+  }
+  protected override runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
+    const running = batch[0] as RunningTask;
+    if (running.ahead === true) {
+      this.#claims.set(running, 'open');
+      this.sentAhead.push(running.args[0]);
+    }
+    const crash = this.crash;
+    const run = this.#line.then(async () => {
+      if (crash !== undefined && running.ahead === true) throw BATCH_NOT_RUN; // the worker died before taking it
+      if (running.ahead === true) {
+        if (this.#claims.get(running) !== 'open') return; // taken back: skipped
+        this.#claims.set(running, 'taken');
+        running.claimed?.();
+      }
+      this.ran.push(running.args[0]);
+      report(0, false, await (running.task as TaskFunction).apply(running.context, running.args as unknown[]));
+    });
+    this.#line = run.catch(() => undefined);
+    return run;
+  }
+}
+
+describe('tasks sent ahead with claims (claimsAhead)', () => {
+  /** Returns x once `gate` opens (and after a few ms, so that the executor measures tasks as slow). */
+  const slow = async (x: number, gate?: Promise<void>): Promise<number> => {
+    await sleep(5);
+    await gate;
+    return x;
+  };
+
+  /** A started executor that measured its tasks as slow (only those go ahead). */
+  async function started(): Promise<ClaimingExecutor> {
+    const executor = new ClaimingExecutor();
+    await executor.submit(slow, -1);
+    executor.ran.length = 0;
+    executor.sentAhead.length = 0;
+    return executor;
+  }
+
+  it('a task sent ahead stays pending and counted as queued; cancel() takes it back and it never runs', async () => {
+    await using executor = await started();
+    const gate = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2);
+    await macrotask();
+    expect(first.running()).toBe(true);
+    expect(executor.sentAhead).toEqual([2]);
+    expect(second.state).toBe('pending'); // sent ahead, not taken
+    expect(executor.stats).toMatchObject({ running: 1, queued: 1 });
+    expect(second.cancel()).toBe(true);
+    gate.resolve();
+    expect(await first).toBe(1);
+    await executor.onIdle();
+    expect(executor.ran).toEqual([1]);
+    expect(executor.stats).toMatchObject({ completed: 2, cancelled: 1, queued: 0, running: 0 });
+  });
+
+  it('once its worker takes it, the task is running and cancel() is false', async () => {
+    await using executor = await started();
+    const gate = deferred();
+    const gate2 = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2, gate2.promise);
+    await macrotask();
+    gate.resolve();
+    await first;
+    await macrotask();
+    expect(second.running()).toBe(true);
+    expect(second.cancel()).toBe(false);
+    gate2.resolve();
+    expect(await second).toBe(2);
+  });
+
+  it('a task sent ahead to a worker that died before taking it goes back to the queue and runs once', async () => {
+    await using executor = await started();
+    const gate = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    executor.crash = Promise.resolve();
+    const second = executor.submit(slow, 2);
+    await macrotask();
+    executor.crash = undefined;
+    gate.resolve();
+    expect(await first).toBe(1);
+    expect(await second).toBe(2);
+    expect(executor.sentAhead).toEqual([2]); // then it ran from the queue, on a free worker
+    expect(executor.ran).toEqual([1, 2]);
+  });
+
+  it('shutdown({ cancelFutures: true }) cancels a task sent ahead that no worker took', async () => {
+    const executor = await started();
+    const gate = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2);
+    await macrotask();
+    const closing = executor.shutdown({ cancelFutures: true });
+    expect(second.cancelled()).toBe(true);
+    gate.resolve();
+    await closing;
+    expect(await first).toBe(1);
+    expect(executor.ran).toEqual([1]);
   });
 });

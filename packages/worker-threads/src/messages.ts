@@ -10,6 +10,12 @@ export interface BatchRequest {
   readonly batch: TaskBatch;
   /** Post a {@link TaskStarted} when the (single) task starts: its timeout counts from then. */
   readonly notifyStart: boolean;
+  /**
+   * For a task sent ahead to a busy thread: its cell in the shared claim array. The thread
+   * takes the task by turning the cell from 0 to 1 (and wakes the main thread's `waitAsync` on
+   * it); the main thread takes it back by turning it from 0 to 2, and the thread then skips it.
+   */
+  readonly claim?: number;
 }
 
 /** Posted when a task that has a timeout or a signal starts running in the thread. */
@@ -25,7 +31,9 @@ export type BatchResponse =
   /** A larger batch: every outcome was posted on the thread's outcome port before this answer. */
   | { readonly kind: 'streamed'; readonly count: number; readonly threadId: number; readonly ran: number }
   /** The worker's initializer failed: it runs no task. */
-  | { readonly kind: 'initializer-failed'; readonly error: SerializedError; readonly threadId: number };
+  | { readonly kind: 'initializer-failed'; readonly error: SerializedError; readonly threadId: number }
+  /** A task sent ahead was taken back (cancelled) before the thread took it: it did not run. */
+  | { readonly kind: 'revoked'; readonly threadId: number };
 
 /**
  * One outcome of a larger batch, posted on the thread's outcome port as soon as the task
@@ -46,7 +54,12 @@ export interface OutcomePort {
 /** What the worker finds in `workerData`. */
 export interface WorkerSettings {
   readonly initializer?: { readonly module: string; readonly name: string; readonly args: readonly unknown[] };
+  /** The claim cells of tasks sent ahead (see {@link BatchRequest.claim}). */
+  readonly claims?: SharedArrayBuffer;
 }
+
+/** A claim cell's states. */
+export const CLAIM = { open: 0, taken: 1, revoked: 2 } as const;
 
 /** True when a message from a worker says that a task started. */
 export function isTaskStarted(message: unknown): message is TaskStarted {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import {
+  BATCH_NOT_RUN,
   BrokenExecutorError,
   Executor,
   WorkerCrashedError,
@@ -23,7 +24,7 @@ import {
 import { Piscina } from 'piscina';
 import { fromTransferable } from './shared/index.js';
 import { SOURCE_MODE, inheritedExecArgv, workerFilename } from './worker-start.js';
-import { isOutcomePort, isTaskStarted, type BatchRequest, type BatchResponse, type StreamedOutcome, type WorkerSettings } from './messages.js';
+import { CLAIM, isOutcomePort, isTaskStarted, type BatchRequest, type BatchResponse, type StreamedOutcome, type WorkerSettings } from './messages.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
 export interface ThreadPoolExecutorOptions extends BaseExecutorOptions {
@@ -107,8 +108,13 @@ export class ThreadPoolExecutor extends Executor {
   readonly #streams = new Map<number, (index: number, outcome: TaskOutcome) => void>();
   /** Each live thread's outcome port (see `OutcomePort`), by thread id. */
   readonly #outcomePorts = new Map<number, MessagePort>();
-  /** Stoppable tasks waiting for their thread to say that they started. */
+  /** Stoppable tasks, and tasks sent ahead, waiting for their thread to say that they started. */
   readonly #starts = new Map<number, RunningTask>();
+  /** The claim cells of tasks sent ahead (see `BatchRequest.claim`), and the free cells. */
+  readonly #claims: Int32Array;
+  readonly #freeCells: number[];
+  /** The cell of each task sent ahead, while it is out. */
+  readonly #cells = new Map<RunningTask, number>();
   #nextBatch = 1;
   readonly #maxTasksPerWorker: number;
   /** Threads that ran their maxTasksPerWorker tasks and are being replaced. */
@@ -144,18 +150,28 @@ export class ThreadPoolExecutor extends Executor {
       }
     }
     if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null)) throw new TypeError('env must be an object');
-    const settings: WorkerSettings = opts.initializer
-      ? { initializer: { module: opts.initializer.module, name: opts.initializer.name, args: opts.initArgs ?? [] } }
-      : {};
+    // A thread holds two tasks at most (piscina's concurrentTasksPerWorker below): one cell each is enough.
+    const cells = 2 * config.maxWorkers;
+    this.#claims = new Int32Array(new SharedArrayBuffer(4 * cells));
+    this.#freeCells = Array.from({ length: cells }, (_, i) => cells - 1 - i);
+    const settings: WorkerSettings = {
+      claims: this.#claims.buffer as SharedArrayBuffer,
+      ...(opts.initializer ? { initializer: { module: opts.initializer.module, name: opts.initializer.name, args: opts.initArgs ?? [] } } : {}),
+    };
     this.#pool = new Piscina({
       filename: workerFilename(),
       minThreads: minWorkers,
       maxThreads: config.maxWorkers,
       idleTimeout: durationOption('idleTimeout', opts.idleTimeout) ?? 10_000,
-      concurrentTasksPerWorker: 1,
+      // A thread runs one task at a time; it may hold a second one, sent ahead (see `sendAhead`).
+      concurrentTasksPerWorker: 2,
       workerData: { futures: settings },
-      // piscina's default choice, minus threads retiring after maxTasksPerWorker tasks.
-      loadBalancer: (_task, workers) => workers.find((worker) => worker.currentUsage === 0 && !worker.terminating && !this.#retiring.has(worker.id)) ?? null,
+      // An idle thread first, else one that runs a single task (a task sent ahead); never a thread
+      // retiring after maxTasksPerWorker tasks.
+      loadBalancer: (_task, workers) => {
+        const usable = workers.filter((worker) => !worker.terminating && !this.#retiring.has(worker.id));
+        return usable.find((worker) => worker.currentUsage === 0) ?? usable.find((worker) => worker.currentUsage === 1) ?? null;
+      },
       ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
       ...(opts.env ? { env: opts.env as Record<string, string> } : {}),
       ...(opts.argv ? { argv: [...opts.argv] } : {}),
@@ -197,6 +213,23 @@ export class ThreadPoolExecutor extends Executor {
 
   protected override get maxBatchSize(): number {
     return this.#batchSize;
+  }
+
+  /**
+   * Each thread gets its next slow task while it runs one (no round trip between tasks). The
+   * task stays pending, and cancellable, until the thread takes it through its claim cell.
+   */
+  protected override get sendAhead(): number {
+    return this.#batchSize > 1 ? 1 : 0;
+  }
+
+  protected override get claimsAhead(): boolean {
+    return true;
+  }
+
+  protected override revokeAhead(running: RunningTask): boolean {
+    const cell = this.#cells.get(running);
+    return cell !== undefined && Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
   }
 
   /** Timeouts count from when the thread starts the task, not from thread start-up. */
@@ -253,19 +286,47 @@ export class ThreadPoolExecutor extends Executor {
    * piscina's answer to the report (the executor then starts the next task at once).
    */
   #runOne(id: number, running: RunningTask, report: BatchReport): Promise<void> {
+    const cell = running.ahead === true ? this.#takeCell(running) : undefined;
     if (running.stoppable) this.#starts.set(id, running);
-    return this.#run(id, [running], running).then(
+    return this.#run(id, [running], running, cell).then(
       (response): Promise<void> | void => {
-        if (running.stoppable) this.#starts.delete(id);
+        this.#starts.delete(id);
+        this.#freeCell(running, cell);
+        if (response.kind === 'revoked') return; // cancelled before the thread took it
         const retiring = this.#afterAnswer(response);
         if (retiring !== undefined) return retiring.then(() => this.#reportOne(running, response, report));
         return this.#reportOne(running, response, report);
       },
       (error: unknown) => {
-        if (running.stoppable) this.#starts.delete(id);
+        this.#starts.delete(id);
+        // Sent ahead to a thread that died before taking it: it never ran.
+        const neverRan = cell !== undefined && Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
+        this.#freeCell(running, cell);
+        if (neverRan && this.#brokenBy === undefined && this.#terminatedBy === undefined) throw BATCH_NOT_RUN;
         throw this.#explain(error, running);
       },
     );
+  }
+
+  /** A claim cell for a task sent ahead, open; the task turns running when its thread takes it. */
+  #takeCell(running: RunningTask): number {
+    const cell = this.#freeCells.pop();
+    if (cell === undefined) throw new Error('ThreadPoolExecutor: no free claim cell (more tasks out than two per thread)');
+    Atomics.store(this.#claims, cell, CLAIM.open);
+    this.#cells.set(running, cell);
+    const taken = (): void => {
+      if (this.#cells.get(running) === cell && Atomics.load(this.#claims, cell) === CLAIM.taken) running.claimed?.();
+    };
+    const wait = Atomics.waitAsync(this.#claims, cell, CLAIM.open);
+    if (wait.async) void wait.value.then(taken);
+    else taken();
+    return cell;
+  }
+
+  #freeCell(running: RunningTask, cell: number | undefined): void {
+    if (cell === undefined) return;
+    this.#cells.delete(running);
+    this.#freeCells.push(cell);
   }
 
   #reportOne(running: RunningTask, response: BatchResponse, report: BatchReport): Promise<void> | void {
@@ -276,8 +337,8 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   /** Posts a batch to a free thread (piscina); resolves with the thread's answer once every task ran. */
-  #run(id: number, batch: readonly RunningTask[], first: RunningTask): Promise<BatchResponse> {
-    const request: BatchRequest = { id, batch: toTaskBatch(batch), notifyStart: first.stoppable && batch.length === 1 };
+  #run(id: number, batch: readonly RunningTask[], first: RunningTask, claim?: number): Promise<BatchResponse> {
+    const request: BatchRequest = { id, batch: toTaskBatch(batch), notifyStart: first.stoppable && batch.length === 1, ...(claim === undefined ? {} : { claim }) };
     return this.#pool.run(request, {
       ...(first.stoppable ? { signal: first.signal } : {}),
       ...(first.transfer ? { transferList: first.transfer as never } : {}),
@@ -295,6 +356,7 @@ export class ThreadPoolExecutor extends Executor {
       this.markBroken(error);
       throw error;
     }
+    if (response.kind === 'revoked') return undefined;
     return response.ran >= this.#maxTasksPerWorker ? this.#retire(response.threadId) : undefined;
   }
 

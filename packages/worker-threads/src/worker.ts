@@ -9,7 +9,7 @@
  */
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { batchLength, runTaskBatch, serializeError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
-import type { BatchRequest, BatchResponse, OutcomePort, StreamedOutcome, TaskStarted, WorkerSettings } from './messages.js';
+import { CLAIM, type BatchRequest, type BatchResponse, type OutcomePort, type StreamedOutcome, type TaskStarted, type WorkerSettings } from './messages.js';
 import { takeTransfer, type Transferable } from './transfer.js';
 import { prepareImport } from './typescript.js';
 
@@ -61,14 +61,29 @@ const initialized: Promise<unknown> = (async () => {
   return failure;
 })();
 
-/** piscina's handler. */
-export default async function runBatch(request: BatchRequest): Promise<BatchResponse> {
+const claims = settings.claims === undefined ? undefined : new Int32Array(settings.claims);
+
+/** The batch this thread runs now: batches sent ahead wait for it, one task at a time. */
+let current: Promise<unknown> = Promise.resolve();
+
+/** piscina's handler (piscina may hand a thread a second batch, sent ahead, while it runs one). */
+export default function handle(request: BatchRequest): Promise<BatchResponse> {
+  const run = current.then(() => runBatch(request));
+  current = run.catch(() => undefined);
+  return run;
+}
+
+async function runBatch(request: BatchRequest): Promise<BatchResponse> {
   if (!initDone) {
     const initFailure = await initialized;
     if (initFailure !== undefined) return { kind: 'initializer-failed', error: initFailure as never, threadId };
   }
   const { id, batch } = request;
-  if (request.notifyStart) {
+  if (request.claim !== undefined) {
+    // Sent ahead: take it, unless the main thread took it back (cancelled) first.
+    if (claims === undefined || Atomics.compareExchange(claims, request.claim, CLAIM.open, CLAIM.taken) !== CLAIM.open) return { kind: 'revoked', threadId };
+    Atomics.notify(claims, request.claim); // the main thread waits on the cell to mark the task running
+  } else if (request.notifyStart) {
     const started: TaskStarted = { '@futures/started': true, id };
     parentPort?.postMessage(started);
   }

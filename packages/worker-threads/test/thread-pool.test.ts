@@ -41,6 +41,36 @@ describe('ThreadPoolExecutor crashes', () => {
     expect(await executor.submit(tasks.square, 9)).toBe(81);
   });
 
+  it('a busy thread gets its next slow task ahead; the task stays pending and cancellable until the thread takes it', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const runs = new Int32Array(new SharedArrayBuffer(4 * 4));
+    expect(await executor.submit(tasks.countAfter, runs, 0, 20)).toBe(0); // measured slow: such tasks go ahead
+    const first = executor.submit(tasks.countAfter, runs, 1, 400);
+    const second = executor.submit(tasks.countAfter, runs, 2, 10);
+    const third = executor.submit(tasks.countAfter, runs, 3, 10);
+    await until(() => Atomics.load(runs, 1) === 1);
+    expect(first.running()).toBe(true);
+    expect(second.state).toBe('pending'); // sent ahead to the thread, not taken
+    expect(second.cancel()).toBe(true); // taken back through its claim cell
+    expect(await first).toBe(1);
+    expect(await third).toBe(3);
+    expect(Array.from(runs)).toEqual([1, 1, 0, 1]); // the cancelled task never ran
+    expect(executor.stats).toMatchObject({ cancelled: 1, completed: 3 });
+  });
+
+  it('a task sent ahead is running once its thread took it: cancel() is false', async () => {
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const runs = new Int32Array(new SharedArrayBuffer(4 * 3));
+    await executor.submit(tasks.countAfter, runs, 0, 20);
+    const first = executor.submit(tasks.countAfter, runs, 1, 50);
+    const second = executor.submit(tasks.countAfter, runs, 2, 400);
+    await until(() => Atomics.load(runs, 2) === 1);
+    await until(() => second.running());
+    expect(second.cancel()).toBe(false);
+    expect(await first).toBe(1);
+    expect(await second).toBe(2);
+  });
+
   it('a map chunk whose task crashes the thread keeps the results before it; the calls after it run exactly once', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const n = 12;
@@ -252,3 +282,11 @@ describe('ThreadPoolExecutor timing', () => {
     expect(timing.wait.count).toBe(4);
   });
 });
+
+/** Resolves once `check()` is true (polls every 5 ms, for 5 s at most). */
+async function until(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 5) {
+    if (waited > 5_000) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
