@@ -734,9 +734,10 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     const next = this.#queue.peek() as WorkItem;
     if (!next.batchable) return false;
     if (!this.claimsAhead) return next.calls !== undefined;
-    // Quick tasks travel in batches instead: sending one ahead would cost more than it saves.
-    const quick = this.#taskMs !== undefined && this.#taskMs < QUICK_TASK_MS;
-    return next.calls === undefined && !next.isRunning && !quick;
+    // Only tasks measured slow: quick ones travel in batches, where sending one ahead would cost
+    // more than it saves (and until a task was measured, nothing is known).
+    const slow = this.#taskMs !== undefined && this.#taskMs >= QUICK_TASK_MS;
+    return next.calls === undefined && !next.isRunning && slow;
   }
 
   /**
@@ -756,7 +757,9 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       if (index !== 0 || reported) return;
       reported = true;
       this.#claimAhead(item);
-      this.#timing?.run.add(performance.now() - item.startedAt);
+      const ran = performance.now() - item.startedAt; // from the claim (as the main thread learnt it)
+      this.#measure(ran);
+      this.#timing?.run.add(ran);
       this.#settleItem(item, failed, value);
     };
     const done = (failed: boolean, error: unknown): void => {
