@@ -7,7 +7,7 @@ import { Durations, type DurationSummary } from './durations.js';
 import { Deque } from './queue.js';
 import { presetTaskBatch } from './protocol.js';
 import { checkTask, isTaskRef, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
-import { checkSignal, formatMs, noop, onAbort } from './timing.js';
+import { checkSignal, formatMs, noop } from './timing.js';
 
 /** Tasks measured below this many ms are coalesced into batches by batching backends. */
 const QUICK_TASK_MS = 1;
@@ -382,6 +382,8 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   #busy = 0;
   /** Tasks sent ahead whose worker has not taken them yet. */
   readonly #aheadSent = new Set<WorkItem>();
+  /** The tasks watching each signal (see `#watch`), with the function that removes its listener. */
+  readonly #watched = new Map<AbortSignal, Set<WorkItem> & { stop(): void }>();
   /** Moving average of a task's time in ms, measured by batching backends. */
   #taskMs: number | undefined;
   /** Wait and run times, when `recordTiming` is on. */
@@ -691,12 +693,38 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     }
     this.#queue.push(item);
     this.#queued++;
-    if (signal !== undefined) item.removeAbort = onAbort(signal, () => this.#abort(item, signal.reason));
+    if (signal !== undefined) item.removeAbort = this.#watch(signal, item);
     if (!this.#pumpScheduled) {
       this.#pumpScheduled = true;
       void resolved.then(this.#pump); // a V8 microtask: node's queueMicrotask allocates an AsyncResource per call
     }
     return item.future;
+  }
+
+  /**
+   * Aborts `item` when `signal` aborts. One listener per signal, however many tasks share it (a
+   * `map` with a signal, or many `submitWith` calls with one): Node warns past ten listeners on
+   * one signal. Returns the function that stops watching.
+   */
+  #watch(signal: AbortSignal, item: WorkItem): () => void {
+    let items = this.#watched.get(signal);
+    if (items === undefined) {
+      const watched = new Set<WorkItem>();
+      const listener = (): void => {
+        this.#watched.delete(signal);
+        for (const each of [...watched]) this.#abort(each, signal.reason);
+      };
+      items = Object.assign(watched, { stop: () => signal.removeEventListener('abort', listener) });
+      this.#watched.set(signal, items);
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    const set = items;
+    set.add(item);
+    return () => {
+      if (!set.delete(item) || set.size > 0) return;
+      set.stop();
+      if (this.#watched.get(signal) === set) this.#watched.delete(signal);
+    };
   }
 
   /** Starts queued tasks while workers are free. */

@@ -958,6 +958,30 @@ describe('per-task timeout', () => {
 });
 
 describe('submitWith signal', () => {
+  it('many tasks sharing one signal add one listener to it (no MaxListenersExceededWarning), removed when they are done', async () => {
+    const executor = new TestExecutor({ maxWorkers: 2 });
+    const { task, calls } = gated();
+    const controller = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const futures = Array.from({ length: 50 }, (_, i) => executor.submitWith({ signal: controller.signal }, task, i));
+      await macrotask();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort(new Error('stop'));
+      expect(futures.filter((future) => future.cancelled())).toHaveLength(48); // the two running ones reject with the reason
+      await expect(futures[0]!).rejects.toThrow('stop');
+      for (const call of calls) call.gate.resolve(0);
+      await executor.onIdle();
+      await macrotask();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('an abort while queued cancels the future; the task never runs', async () => {
     const executor = new TestExecutor({ maxWorkers: 1 });
     const { task, calls } = gated();
