@@ -481,7 +481,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     return Promise.reject(new TypeError(`${this.#name} sets maxBatchSize above 1 but does not implement runBatch`));
   }
 
-  /** Live counters: submitted, queued, running, completed, failed, cancelled. */
+  /** Live counters: submitted, queued, running, completed, failed, cancelled (a `map` chunk counts as one task, as its one future). */
   get stats(): ExecutorStats {
     return {
       submitted: this.#submitted,
