@@ -229,7 +229,14 @@ export class ThreadPoolExecutor extends Executor {
 
   protected override revokeAhead(running: RunningTask): boolean {
     const cell = this.#cells.get(running);
-    return cell !== undefined && Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
+    return cell !== undefined && this.#revoke(cell);
+  }
+
+  /** Takes a task sent ahead back from its thread, if the thread has not taken it; wakes the cell's waiter either way. */
+  #revoke(cell: number): boolean {
+    const revoked = Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
+    if (revoked) Atomics.notify(this.#claims, cell); // ends the main thread's waitAsync on the cell
+    return revoked;
   }
 
   /** Timeouts count from when the thread starts the task, not from thread start-up. */
@@ -300,7 +307,7 @@ export class ThreadPoolExecutor extends Executor {
       (error: unknown) => {
         this.#starts.delete(id);
         // Sent ahead to a thread that died before taking it: it never ran.
-        const neverRan = cell !== undefined && Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
+        const neverRan = cell !== undefined && this.#revoke(cell);
         this.#freeCell(running, cell);
         if (neverRan && this.#brokenBy === undefined && this.#terminatedBy === undefined) throw BATCH_NOT_RUN;
         throw this.#explain(error, running);
