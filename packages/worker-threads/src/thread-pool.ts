@@ -165,6 +165,9 @@ export class ThreadPoolExecutor extends Executor {
       idleTimeout: durationOption('idleTimeout', opts.idleTimeout) ?? 10_000,
       // A thread runs one task at a time; it may hold a second one, sent ahead (see `sendAhead`).
       concurrentTasksPerWorker: 2,
+      // The executor keeps its own wait and run times (`executor.timing`): piscina's histograms
+      // would cost the main thread two more records per task.
+      recordTiming: false,
       workerData: { futures: settings },
       // An idle thread first, else one that runs a single task (a task sent ahead); never a thread
       // retiring after maxTasksPerWorker tasks.
