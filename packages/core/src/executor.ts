@@ -805,9 +805,17 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       }
       this.#afterSettle();
     };
+    this.#runBatch([item], report, done);
+  }
+
+  /**
+   * Hands a batch to the backend's `runBatch` and calls `done` once it ends: `done(false)` when
+   * it resolves, `done(true, error)` when it rejects or throws.
+   */
+  #runBatch(batch: readonly RunningTask[], report: BatchReport, done: (failed: boolean, error: unknown) => void): void {
     let running: Promise<void>;
     try {
-      running = this.runBatch([item], report);
+      running = this.runBatch(batch, report);
     } catch (error) {
       running = Promise.reject(error);
     }
@@ -936,16 +944,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       this.#settleItem(item, false, results);
       this.#afterSettle();
     };
-    let running: Promise<void>;
-    try {
-      running = this.runBatch(tasks, report);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    running.then(
-      () => done(false, undefined),
-      (error: unknown) => done(true, error),
-    );
+    this.#runBatch(tasks, report, done);
   }
 
   #startBatch(batch: WorkItem[]): void {
@@ -997,16 +996,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       }
       this.#afterSettle();
     };
-    let running: Promise<void>;
-    try {
-      running = this.runBatch(batch, report);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    running.then(
-      () => done(false, undefined),
-      (error: unknown) => done(true, error),
-    );
+    this.#runBatch(batch, report, done);
   }
   #start(item: WorkItem): void {
     this.#armTimer(item);

@@ -237,9 +237,7 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
     if (run !== undefined && this.#pendingCalls === 0) {
       const value = this.#runValues[run.taken] as R;
       if (++run.taken === this.#runEnd) this.#dropRun();
-      this.#yielded++;
-      this.#inFlight--;
-      if (!this.#inputDone) this.#fill();
+      this.#yielded1();
       return this.#hand({ done: false, value });
     }
     if (this.#pendingCalls === 0) {

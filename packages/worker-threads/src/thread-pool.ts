@@ -172,8 +172,13 @@ export class ThreadPoolExecutor extends Executor {
       // An idle thread first, else one that runs a single task (a task sent ahead); never a thread
       // retiring after maxTasksPerWorker tasks.
       loadBalancer: (_task, workers) => {
-        const usable = workers.filter((worker) => !worker.terminating && !this.#retiring.has(worker.id));
-        return usable.find((worker) => worker.currentUsage === 0) ?? usable.find((worker) => worker.currentUsage === 1) ?? null;
+        let busy: (typeof workers)[number] | null = null;
+        for (const worker of workers) {
+          if (worker.terminating || this.#retiring.has(worker.id)) continue;
+          if (worker.currentUsage === 0) return worker;
+          if (worker.currentUsage === 1) busy ??= worker;
+        }
+        return busy;
       },
       ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
       ...(opts.env ? { env: opts.env as Record<string, string> } : {}),
