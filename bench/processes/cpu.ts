@@ -8,19 +8,16 @@ import { submitAllThenAll } from '../lib/drivers.js';
 import { versusBest, versusCounterpart } from '../lib/ratios.js';
 import type { Scenario } from '../lib/scenario.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
-import { SPIN_ITERATIONS, spin } from '../lib/work.js';
+import { SPIN_ITERATIONS, cpuRunSettings, spin, spinResult } from '../lib/work.js';
 import { PYTHON_SPIN_ITERATIONS, WORKERS } from './common.js';
 import { libraries, openPool, peers, type PoolLibrary } from './pools.js';
 import { pythonCase, pythonDescription, type ChecksumMap } from './python.js';
-
-/** Every call returns the same value. */
-const spinResult = spin(SPIN_ITERATIONS);
 
 /** What Python's spin returns (the same function, PYTHON_SPIN_ITERATIONS rounds). */
 const pythonSpinResult = spin(PYTHON_SPIN_ITERATIONS);
 
 /** Python's checksum, if it is the right one for its work, as the scenario's checksum (n × spin(SPIN_ITERATIONS)). */
-const fromPython: ChecksumMap = (checksum, n) => (checksum === n * pythonSpinResult ? n * spinResult : checksum);
+const fromPython: ChecksumMap = (checksum, n) => (checksum === n * pythonSpinResult ? n * spinResult() : checksum);
 
 const SERIAL = 'serial: spin(work) in the main process';
 const PYTHON_SERIAL = 'Python serial: spin(work) in the main process';
@@ -54,14 +51,7 @@ export const cpuScenario: Scenario = throughputScenario({
     `(3) CPU-bound: ${tasks} tasks of about 5 ms (xorshift32: ${(SPIN_ITERATIONS / 1e6).toFixed(0)}M rounds in JavaScript, ` +
     `${(PYTHON_SPIN_ITERATIONS / 1e3).toFixed(0)}k in Python), serial vs ${WORKERS} child processes (2 cores)`,
   source: { module: new URL(import.meta.url), exportName: 'cpuCases' },
-  tasks: { full: 200, quick: 50 },
-  ownSize: true,
-  expectedChecksum: (n) => n * spinResult,
-  rounds: { full: 3, quick: 2 },
-  runsPerProcess: 2,
-  processBudgetMs: 1000,
-  warmupTasks: (tasks) => tasks / 10,
-  units: { items: 'tasks', rate: 'tasks/s (median)', per: { header: 'ms/task', scale: 1e3, digits: 2 }, runTime: true },
+  ...cpuRunSettings,
   compareTo: [
     versusCounterpart('speedup vs own serial', (name) => (name.startsWith('Python') ? PYTHON_SERIAL : SERIAL)),
     versusBest('best Node peer', peers.map((p) => p.name), ['serial', 'Python']),

@@ -5,7 +5,7 @@
  */
 import { versusBest } from '../lib/ratios.js';
 import type { Scenario } from '../lib/scenario.js';
-import { startStopCase } from '../lib/start-stop.js';
+import { startStopCase, startStopRunSettings } from '../lib/start-stop.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { WORKERS } from './common.js';
 import { createProcessPool, libraries, peers, tasks, type PoolLibrary } from './pools.js';
@@ -46,13 +46,7 @@ export const startupScenario: Scenario = throughputScenario({
   title: 'start-up: pool start + first task + shutdown',
   heading: (cycles) => `(4) start-up: create a pool (${WORKERS} children), run one trivial task, shut it down; ${cycles} cycles per run`,
   source: { module: new URL(import.meta.url), exportName: 'startupCases' },
-  tasks: { full: 5, quick: 2 },
-  ownSize: true,
-  expectedChecksum: (cycles) => (cycles * (cycles + 1)) / 2,
-  rounds: { full: 3, quick: 2 },
-  runsPerProcess: 2,
-  warmupTasks: () => 1,
-  units: { items: 'cycles', rate: 'cycles/s (median)', per: { header: 'ms/cycle', scale: 1e3, digits: 1 } },
+  ...startStopRunSettings,
   compareTo: [versusBest('best Node peer', peers.map((p) => p.name))],
   notes: [
     'workerpool (minWorkers 2), tinypool (minThreads 2) and poolifier (fixed) start both children with the pool; Python 3.11',

@@ -3,7 +3,7 @@
  * shuts the pool down (waiting until its threads are gone).
  */
 import type { Scenario } from '../lib/scenario.js';
-import { startStopCase } from '../lib/start-stop.js';
+import { startStopCase, startStopRunSettings } from '../lib/start-stop.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { WORKERS, libraries, piscina, type PoolLibrary } from './pools.js';
 
@@ -17,13 +17,7 @@ export const coldScenario: Scenario = throughputScenario({
   title: 'cold: pool start + first task + shutdown',
   heading: (cycles) => `(6) cold start: create a pool (${WORKERS} threads), run one trivial task, shut it down; ${cycles} cycles per run`,
   source: { module: new URL(import.meta.url), exportName: 'coldCases' },
-  tasks: { full: 5, quick: 2 },
-  ownSize: true,
-  expectedChecksum: (cycles) => (cycles * (cycles + 1)) / 2,
-  rounds: { full: 3, quick: 2 },
-  runsPerProcess: 2,
-  warmupTasks: () => 1,
-  units: { items: 'cycles', rate: 'cycles/s (median)', per: { header: 'ms/cycle', scale: 1e3, digits: 1 } },
+  ...startStopRunSettings,
   notes: [
     'Every pool starts both of its threads when it is created (the same settings as in (1)–(5)). ms/cycle is what a',
     'short script pays for having a pool at all; 1 warm-up cycle per process first, so module loading in the main thread is not counted.',

@@ -5,11 +5,8 @@
 import type { Scenario } from '../lib/scenario.js';
 import { submitAllThenAll } from '../lib/drivers.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
-import { SPIN_ITERATIONS, spin } from '../lib/work.js';
+import { SPIN_ITERATIONS, cpuRunSettings, spin } from '../lib/work.js';
 import { WORKERS, libraries, openPool, type PoolLibrary } from './pools.js';
-
-/** Every call returns the same value. */
-const spinResult = spin(SPIN_ITERATIONS);
 
 function poolCase(library: PoolLibrary): ThroughputCase {
   return {
@@ -37,14 +34,7 @@ export const cpuScenario: Scenario = throughputScenario({
   title: 'CPU-bound speedup over serial',
   heading: (tasks) => `(4) CPU-bound: ${tasks} tasks of ${(SPIN_ITERATIONS / 1e6).toFixed(0)}M xorshift rounds (about 5 ms each), serial vs ${WORKERS} worker threads (2 cores)`,
   source: { module: new URL(import.meta.url), exportName: 'cpuCases' },
-  tasks: { full: 200, quick: 50 },
-  ownSize: true,
-  expectedChecksum: (n) => n * spinResult,
-  rounds: { full: 3, quick: 2 },
-  runsPerProcess: 2,
-  processBudgetMs: 1000,
-  warmupTasks: (tasks) => tasks / 10,
-  units: { items: 'tasks', rate: 'tasks/s (median)', per: { header: 'ms/task', scale: 1e3, digits: 2 }, runTime: true },
+  ...cpuRunSettings,
   compareTo: ['piscina'],
   notes: [
     '"vs serial" is the speedup over running the same tasks one after another in the main thread (the ideal is 2.00× on 2 cores).',
