@@ -1,6 +1,6 @@
 import { BrokenExecutorError, ExecutorShutdownError, QueueFullError, TaskTimeoutError } from './errors.js';
 import { Emitter, type ExecutorEvents, type ExecutorStats } from './events.js';
-import { Future } from './future.js';
+import { Future, type FutureState } from './future.js';
 import { ChunkResults, MapIterator, type MapOptions, type MapSubmitter } from './map.js';
 import { durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions } from './options.js';
 import { Durations, type DurationSummary } from './durations.js';
@@ -158,8 +158,12 @@ export interface RunningTask {
    * stays pending (cancellable) until the worker takes it; the backend calls `claimed()` then.
    */
   readonly ahead?: boolean;
-  /** For a task sent `ahead`: call when the worker takes it (its future turns running). */
-  readonly claimed?: (() => void) | undefined;
+  /**
+   * For a task sent `ahead`: call once the worker took it (its future turns running).
+   * `startedAt` is when the worker took it, on this thread's `performance.now()` clock (default:
+   * now); the task's wait and run times count from it.
+   */
+  readonly claimed?: ((startedAt?: number) => void) | undefined;
 }
 
 /**
@@ -186,6 +190,16 @@ export const BATCH_NOT_RUN: unique symbol = Symbol('futures.batchNotRun');
 class QueuedFuture<T> extends Future<T> {
   /** Set while the task waits in the queue. */
   item: WorkItem | undefined;
+
+  /** For a task sent ahead, asks the backend first whether its worker took it meanwhile. */
+  override get state(): FutureState {
+    this.item?.observe?.();
+    return super.state;
+  }
+
+  override running(): boolean {
+    return this.state === 'running';
+  }
 
   override cancel(): boolean {
     const item = this.item;
@@ -247,7 +261,9 @@ class WorkItem implements RunningTask {
   /** Set while the task is sent ahead and not yet taken by its worker: takes it back, true if it will not run. */
   revoke: (() => boolean) | undefined;
   /** Set while the task is sent ahead (see {@link RunningTask.claimed}). */
-  claimed: (() => void) | undefined;
+  claimed: ((startedAt?: number) => void) | undefined;
+  /** Set while the task is sent ahead: has the backend report whether workers took their tasks (see {@link Executor.observeAhead}). */
+  observe: (() => void) | undefined;
   /** True when sent ahead to a busy worker. */
   ahead = false;
   /** `performance.now()` at submit and at start, when the executor records timing. */
@@ -462,6 +478,18 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   }
 
   /**
+   * For backends with `claimsAhead` whose workers take tasks without telling the main thread
+   * (a store to shared memory, no message: telling would wake the main thread once more per
+   * task): call `claimed(startedAt)` on every task sent ahead that its worker took so far. The
+   * executor calls it whenever a future sent ahead is asked for its state and before `stats`;
+   * the backend also calls it whenever a worker's message wakes it up anyway.
+   */
+  protected observeAhead(): void {}
+
+  /** {@link Executor.observeAhead}, for the futures sent ahead. */
+  readonly #observeAhead = (): void => this.observeAhead();
+
+  /**
    * True when the backend calls `running.started()` once a task really starts (after a worker
    * started up, say), so that per-task timeouts do not count start-up time. Otherwise the
    * timeout starts when the task is handed to the backend.
@@ -483,6 +511,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
 
   /** Live counters: submitted, queued, running, completed, failed, cancelled (a `map` chunk counts as one task, as its one future). */
   get stats(): ExecutorStats {
+    if (this.#aheadSent.size > 0) this.observeAhead();
     return {
       submitted: this.#submitted,
       queued: this.#queued,
@@ -779,13 +808,15 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     this.#aheadSent.add(item);
     item.ahead = true;
     item.revoke = () => this.revokeAhead(item);
-    item.claimed = () => this.#claimAhead(item);
+    item.claimed = (startedAt) => this.#claimAhead(item, startedAt);
+    item.observe = this.#observeAhead;
     let reported = false;
     const report: BatchReport = (index, failed, value) => {
       if (index !== 0 || reported) return;
       reported = true;
+      if (!item.isRunning) this.observeAhead(); // when its worker took it, if the backend was not asked yet
       this.#claimAhead(item);
-      const ran = performance.now() - item.startedAt; // from the claim (as the main thread learnt it)
+      const ran = performance.now() - item.startedAt; // from the claim
       this.#measure(ran);
       this.#timing?.run.add(ran);
       this.#settleItem(item, failed, value);
@@ -796,6 +827,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       const pending = item.future.state === 'pending';
       item.revoke = undefined;
       item.claimed = undefined;
+      item.observe = undefined;
       item.ahead = false;
       if (!reported && pending && error === BATCH_NOT_RUN && this.#broken === undefined) {
         this.#queue.unshift(item); // its worker died before taking it: it never ran (still queued)
@@ -825,22 +857,25 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     );
   }
 
-  /** A task sent ahead was taken by its worker (or must settle): it is running now. */
-  #claimAhead(item: WorkItem): void {
-    if (item.isRunning || item.future.state !== 'pending') return;
+  /** A task sent ahead was taken by its worker at `startedAt` (or must settle): it is running now. */
+  #claimAhead(item: WorkItem, startedAt = performance.now()): void {
+    if (item.isRunning) return;
+    item.observe = undefined; // the future's state below must not ask the backend again
+    if (item.future.state !== 'pending') return;
     item.revoke = undefined;
     this.#aheadSent.delete(item);
-    this.#markRunning(item);
+    item.startedAt = startedAt; // its run time, which says whether tasks are slow, counts from here
+    this.#markRunning(item, startedAt);
   }
 
-  /** Moves a queued item to running; false if it was cancelled while queued (already counted). */
-  #markRunning(item: WorkItem): boolean {
+  /** Moves a queued item to running (started at `startedAt`); false if it was cancelled while queued (already counted). */
+  #markRunning(item: WorkItem, startedAt?: number): boolean {
     if (!item.isRunning) {
       if (!item.future.setRunningOrNotifyCancel()) return false;
       item.isRunning = true;
       item.future.item = undefined;
       if (this.#timing !== undefined) {
-        item.startedAt = performance.now();
+        item.startedAt = startedAt ?? performance.now();
         this.#timing.wait.add(item.startedAt - item.submittedAt);
       }
       if (this.hasListeners('started')) this.emit('started', item.future);

@@ -341,20 +341,35 @@ describe('map with chunksize on a batching backend', () => {
 /**
  * A backend with `claimsAhead`, in-process: one worker that runs its batches one after another;
  * a task sent ahead waits in the worker's line and is taken through a claim, which `revokeAhead`
- * races for.
+ * races for. With `silent`, the worker takes it without telling (as worker threads do, through
+ * shared memory): the executor learns it from `observeAhead`.
  */
 class ClaimingExecutor extends Executor {
   readonly capabilities: ExecutorCapabilities = { plainFunctions: true, stopRunning: 'forced', sameObjects: true };
   readonly #claims = new Map<RunningTask, 'open' | 'taken' | 'revoked'>();
+  /** Tasks taken silently, not yet seen by the executor, with when the worker took them. */
+  readonly #unseen = new Map<RunningTask, number>();
   #line: Promise<unknown> = Promise.resolve();
   /** Make the worker die (the batches waiting in its line never run) when this resolves. */
   crash: Promise<void> | undefined;
+  /** Take tasks sent ahead without calling `claimed()`. */
+  silent = false;
+  /** What the silent worker says about when it took a task, relative to the real time (ms). */
+  claimShift = 0;
   readonly ran: unknown[] = [];
   /** The first argument of each task handed over ahead (to the busy worker). */
   readonly sentAhead: unknown[] = [];
+  /** The size of each batch handed over. */
+  readonly batchSizes: number[] = [];
 
-  constructor() {
-    super(baseConfig('ClaimingExecutor', { maxWorkers: 1 }, { maxWorkers: 1 }));
+  constructor(options: { recordTiming?: boolean } = {}) {
+    super(baseConfig('ClaimingExecutor', { maxWorkers: 1, ...options }, { maxWorkers: 1 }));
+  }
+  protected override observeAhead(): void {
+    for (const [running, at] of this.#unseen) {
+      this.#unseen.delete(running);
+      running.claimed?.(at);
+    }
   }
   protected override get maxBatchSize(): number {
     return 256;
@@ -379,16 +394,20 @@ class ClaimingExecutor extends Executor {
       this.#claims.set(running, 'open');
       this.sentAhead.push(running.args[0]);
     }
+    this.batchSizes.push(batch.length);
     const crash = this.crash;
     const run = this.#line.then(async () => {
       if (crash !== undefined && running.ahead === true) throw BATCH_NOT_RUN; // the worker died before taking it
       if (running.ahead === true) {
         if (this.#claims.get(running) !== 'open') return; // taken back: skipped
         this.#claims.set(running, 'taken');
-        running.claimed?.();
+        if (this.silent) this.#unseen.set(running, performance.now() + this.claimShift);
+        else running.claimed?.();
       }
-      this.ran.push(running.args[0]);
-      report(0, false, await (running.task as TaskFunction).apply(running.context, running.args as unknown[]));
+      for (const [index, each] of batch.entries()) {
+        this.ran.push(each.args[0]);
+        report(index, false, await (each.task as TaskFunction).apply(each.context, each.args as unknown[]));
+      }
     });
     this.#line = run.catch(() => undefined);
     return run;
@@ -459,6 +478,84 @@ describe('tasks sent ahead with claims (claimsAhead)', () => {
     expect(await second).toBe(2);
     expect(executor.sentAhead).toEqual([2]); // then it ran from the queue, on a free worker
     expect(executor.ran).toEqual([1, 2]);
+  });
+
+  it('a task its worker took silently reads running once asked (state, running(), stats, cancel())', async () => {
+    await using executor = await started();
+    executor.silent = true;
+    const gate = deferred();
+    const gate2 = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2, gate2.promise);
+    const third = executor.submit(slow, 3, gate2.promise);
+    const startedEvents: unknown[] = [];
+    executor.on('started', (future) => startedEvents.push(future));
+    await macrotask();
+    expect(executor.sentAhead).toEqual([2]);
+    gate.resolve();
+    await first;
+    await macrotask(); // the worker took the second task; nobody told the executor
+    try {
+      expect(executor.ran).toEqual([1, 2]);
+      expect(executor.stats).toMatchObject({ running: 1, queued: 1 }); // stats asks first
+      expect(startedEvents).toEqual([first, second]);
+      expect(second.running()).toBe(true);
+      expect(second.cancel()).toBe(false);
+      expect(third.state).toBe('pending');
+    } finally {
+      gate2.resolve();
+    }
+    expect([await second, await third]).toEqual([2, 3]);
+  });
+
+  it('cancel() of a task its worker took silently is false, and the future is running', async () => {
+    await using executor = await started();
+    executor.silent = true;
+    const gate = deferred();
+    const gate2 = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2, gate2.promise);
+    await macrotask();
+    gate.resolve();
+    await first;
+    await macrotask();
+    expect(second.cancel()).toBe(false);
+    expect(second.state).toBe('running');
+    gate2.resolve();
+    expect(await second).toBe(2);
+    expect(executor.stats).toMatchObject({ completed: 3, cancelled: 0 });
+  });
+
+  it("a task sent ahead waits and runs from when its worker says it took it", async () => {
+    const executor = new ClaimingExecutor({ recordTiming: true });
+    await executor.submit(slow, -1);
+    executor.silent = true;
+    executor.claimShift = -10_000; // the worker says it took the task 10 s ago
+    const gate = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2);
+    await macrotask();
+    gate.resolve();
+    expect([await first, await second]).toEqual([1, 2]);
+    expect(executor.sentAhead).toEqual([2]);
+    expect(executor.timing?.run.max).toBeGreaterThanOrEqual(10_000);
+    expect(executor.timing?.wait.count).toBe(3);
+    await executor.shutdown();
+  });
+
+  it('quick tasks after tasks sent ahead travel in batches again (the run time of a task sent ahead counts from its claim)', async () => {
+    await using executor = await started();
+    const gate = deferred();
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(slow, 2);
+    await macrotask();
+    expect(executor.sentAhead).toEqual([2]);
+    gate.resolve();
+    await Promise.all([first, second]);
+    // The moving average of task times falls below 1 ms within about 20 quick tasks.
+    const quick = (x: number): number => x;
+    for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 30 }, (_, i) => executor.submit(quick, i)));
+    expect(Math.max(...executor.batchSizes.slice(-20))).toBeGreaterThan(1);
   });
 
   it('shutdown({ cancelFutures: true }) cancels a task sent ahead that no worker took', async () => {

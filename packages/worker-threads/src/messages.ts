@@ -12,8 +12,9 @@ export interface BatchRequest {
   readonly notifyStart: boolean;
   /**
    * For a task sent ahead to a busy thread: its cell in the shared claim array. The thread
-   * takes the task by turning the cell from 0 to 1 (and wakes the main thread's `waitAsync` on
-   * it); the main thread takes it back by turning it from 0 to 2, and the thread then skips it.
+   * takes the task by writing the time into the cell's claim time, then turning the cell from 0
+   * to 1 (no message: the main thread looks at the cells whenever it wakes up); the main thread
+   * takes it back by turning it from 0 to 2, and the thread then skips it.
    */
   readonly claim?: number;
 }
@@ -54,8 +55,10 @@ export interface OutcomePort {
 /** What the worker finds in `workerData`. */
 export interface WorkerSettings {
   readonly initializer?: { readonly module: string; readonly name: string; readonly args: readonly unknown[] };
-  /** The claim cells of tasks sent ahead (see {@link BatchRequest.claim}). */
+  /** The claim cells of tasks sent ahead (see {@link BatchRequest.claim}): an Int32Array. */
   readonly claims?: SharedArrayBuffer;
+  /** When the thread took each cell's task, `performance.timeOrigin + performance.now()`: a Float64Array. */
+  readonly claimTimes?: SharedArrayBuffer;
 }
 
 /** A claim cell's states. */

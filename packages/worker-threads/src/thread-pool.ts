@@ -112,9 +112,13 @@ export class ThreadPoolExecutor extends Executor {
   readonly #starts = new Map<number, RunningTask>();
   /** The claim cells of tasks sent ahead (see `BatchRequest.claim`), and the free cells. */
   readonly #claims: Int32Array;
+  /** When a thread took the task of each cell: `performance.timeOrigin + performance.now()` in the thread. */
+  readonly #claimTimes: Float64Array;
   readonly #freeCells: number[];
   /** The cell of each task sent ahead, while it is out. */
   readonly #cells = new Map<RunningTask, number>();
+  /** Tasks sent ahead not yet seen taken by their thread (see `observeAhead`), with their cells. */
+  readonly #unseen = new Map<RunningTask, number>();
   #nextBatch = 1;
   readonly #maxTasksPerWorker: number;
   /** Threads that ran their maxTasksPerWorker tasks and are being replaced. */
@@ -153,9 +157,11 @@ export class ThreadPoolExecutor extends Executor {
     // A thread holds two tasks at most (piscina's concurrentTasksPerWorker below): one cell each is enough.
     const cells = 2 * config.maxWorkers;
     this.#claims = new Int32Array(new SharedArrayBuffer(4 * cells));
+    this.#claimTimes = new Float64Array(new SharedArrayBuffer(8 * cells));
     this.#freeCells = Array.from({ length: cells }, (_, i) => cells - 1 - i);
     const settings: WorkerSettings = {
       claims: this.#claims.buffer as SharedArrayBuffer,
+      claimTimes: this.#claimTimes.buffer as SharedArrayBuffer,
       ...(opts.initializer ? { initializer: { module: opts.initializer.module, name: opts.initializer.name, args: opts.initArgs ?? [] } } : {}),
     };
     this.#pool = new Piscina({
@@ -188,6 +194,7 @@ export class ThreadPoolExecutor extends Executor {
     this.#pool.on('message', (message: unknown) => {
       if (isOutcomePort(message)) this.#addOutcomePort(message.threadId, message['@futures/outcomes']);
       else if (isTaskStarted(message)) this.#starts.get(message.id)?.started();
+      this.observeAhead();
     });
     // piscina reports a thread that failed outside any task here (the task side is handled per batch).
     this.#pool.on('error', (error: unknown) => this.#onThreadError(error));
@@ -237,14 +244,31 @@ export class ThreadPoolExecutor extends Executor {
 
   protected override revokeAhead(running: RunningTask): boolean {
     const cell = this.#cells.get(running);
-    return cell !== undefined && this.#revoke(cell);
+    if (cell === undefined) return false;
+    if (this.#revoke(cell)) return true;
+    this.observeAhead(); // too late: its thread took it
+    return false;
   }
 
-  /** Takes a task sent ahead back from its thread, if the thread has not taken it; wakes the cell's waiter either way. */
+  /** Takes a task sent ahead back from its thread, if the thread has not taken it. */
   #revoke(cell: number): boolean {
-    const revoked = Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
-    if (revoked) Atomics.notify(this.#claims, cell); // ends the main thread's waitAsync on the cell
-    return revoked;
+    return Atomics.compareExchange(this.#claims, cell, CLAIM.open, CLAIM.revoked) === CLAIM.open;
+  }
+
+  /**
+   * A thread takes a task sent ahead by a store to its claim cell, without a message (which
+   * would wake the main thread once more per task): the main thread looks at the cells whenever
+   * a thread's message wakes it anyway, and whenever the executor asks.
+   */
+  protected override observeAhead(): void {
+    if (this.#unseen.size === 0) return;
+    for (const [running, cell] of this.#unseen) this.#see(running, cell);
+  }
+
+  /** If the thread took `running` (sent ahead in `cell`), tells the executor when. */
+  #see(running: RunningTask, cell: number): void {
+    if (Atomics.load(this.#claims, cell) !== CLAIM.taken || !this.#unseen.delete(running)) return;
+    running.claimed?.((this.#claimTimes[cell] as number) - performance.timeOrigin);
   }
 
   /** Timeouts count from when the thread starts the task, not from thread start-up. */
@@ -306,11 +330,16 @@ export class ThreadPoolExecutor extends Executor {
     return this.#run(id, [running], running, cell).then(
       (response): Promise<void> | void => {
         this.#starts.delete(id);
+        if (cell !== undefined) this.#see(running, cell); // its start time, from its claim
         this.#freeCell(running, cell);
         if (response.kind === 'revoked') return; // cancelled before the thread took it
         const retiring = this.#afterAnswer(response);
         if (retiring !== undefined) return retiring.then(() => this.#reportOne(running, response, report));
-        return this.#reportOne(running, response, report);
+        const reported = this.#reportOne(running, response, report);
+        // Most often the thread took its next task (sent ahead) right after answering: seen now,
+        // once this one has settled.
+        this.observeAhead();
+        return reported;
       },
       (error: unknown) => {
         this.#starts.delete(id);
@@ -329,18 +358,14 @@ export class ThreadPoolExecutor extends Executor {
     if (cell === undefined) throw new Error('ThreadPoolExecutor: no free claim cell (more tasks out than two per thread)');
     Atomics.store(this.#claims, cell, CLAIM.open);
     this.#cells.set(running, cell);
-    const taken = (): void => {
-      if (this.#cells.get(running) === cell && Atomics.load(this.#claims, cell) === CLAIM.taken) running.claimed?.();
-    };
-    const wait = Atomics.waitAsync(this.#claims, cell, CLAIM.open);
-    if (wait.async) void wait.value.then(taken);
-    else taken();
+    this.#unseen.set(running, cell);
     return cell;
   }
 
   #freeCell(running: RunningTask, cell: number | undefined): void {
     if (cell === undefined) return;
     this.#cells.delete(running);
+    this.#unseen.delete(running);
     this.#freeCells.push(cell);
   }
 
@@ -389,6 +414,7 @@ export class ThreadPoolExecutor extends Executor {
     port.on('message', (message: StreamedOutcome) => {
       this.#onOutcome(message);
       this.#drain(port); // the rest of what is queued, without an event each
+      this.observeAhead();
     });
     port.on('close', () => {
       if (this.#outcomePorts.get(threadId) === port) this.#outcomePorts.delete(threadId);

@@ -62,6 +62,7 @@ const initialized: Promise<unknown> = (async () => {
 })();
 
 const claims = settings.claims === undefined ? undefined : new Int32Array(settings.claims);
+const claimTimes = settings.claimTimes === undefined ? undefined : new Float64Array(settings.claimTimes);
 
 /** The batch this thread runs now: batches sent ahead wait for it, one task at a time. */
 let current: Promise<unknown> = Promise.resolve();
@@ -81,8 +82,9 @@ async function runBatch(request: BatchRequest): Promise<BatchResponse> {
   const { id, batch } = request;
   if (request.claim !== undefined) {
     // Sent ahead: take it, unless the main thread took it back (cancelled) first.
+    // The time first: the main thread reads it once it sees the cell taken (the exchange orders the two).
+    if (claimTimes !== undefined) claimTimes[request.claim] = performance.timeOrigin + performance.now();
     if (claims === undefined || Atomics.compareExchange(claims, request.claim, CLAIM.open, CLAIM.taken) !== CLAIM.open) return { kind: 'revoked', threadId };
-    Atomics.notify(claims, request.claim); // the main thread waits on the cell to mark the task running
   } else if (request.notifyStart) {
     const started: TaskStarted = { '@futures/started': true, id };
     parentPort?.postMessage(started);
