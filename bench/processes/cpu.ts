@@ -48,7 +48,7 @@ export const cpuScenario: Scenario = throughputScenario({
   id: 'processes.cpu',
   title: 'CPU-bound speedup over serial',
   heading: (tasks) =>
-    `(3) CPU-bound: ${tasks} tasks of about 5 ms (xorshift32: ${(SPIN_ITERATIONS / 1e6).toFixed(0)}M rounds in JavaScript, ` +
+    `(3) CPU-bound: ${tasks} tasks of about 5 ms (xorshift32: ${(SPIN_ITERATIONS / 1e6).toFixed(1)}M rounds in JavaScript, ` +
     `${(PYTHON_SPIN_ITERATIONS / 1e3).toFixed(0)}k in Python), serial vs ${WORKERS} child processes (2 cores)`,
   source: { module: new URL(import.meta.url), exportName: 'cpuCases' },
   ...cpuRunSettings,

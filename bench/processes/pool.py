@@ -149,7 +149,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunksize", type=int, default=1)
-    parser.add_argument("--iterations", type=int, default=14_000)
+    parser.add_argument("--iterations", type=int, default=18_000)
     args = parser.parse_args()
     scenario = Scenario(args.scenario, args.workers, args.chunksize, args.iterations)
     scenario.open()

@@ -32,7 +32,7 @@ export const cpuCases: readonly ThroughputCase[] = [
 export const cpuScenario: Scenario = throughputScenario({
   id: 'threads.cpu',
   title: 'CPU-bound speedup over serial',
-  heading: (tasks) => `(4) CPU-bound: ${tasks} tasks of ${(SPIN_ITERATIONS / 1e6).toFixed(0)}M xorshift rounds (about 5 ms each), serial vs ${WORKERS} worker threads (2 cores)`,
+  heading: (tasks) => `(4) CPU-bound: ${tasks} tasks of ${(SPIN_ITERATIONS / 1e6).toFixed(1)}M xorshift rounds (about 5 ms each), serial vs ${WORKERS} worker threads (2 cores)`,
   source: { module: new URL(import.meta.url), exportName: 'cpuCases' },
   ...cpuRunSettings,
   compareTo: ['piscina'],
