@@ -1,5 +1,6 @@
 import { BrokenExecutorError, type ChunkResults, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { ProcessPoolExecutor } from '../src/index.js';
 import { nodeChildrenOf, until } from './helpers.js';
 
@@ -224,34 +225,79 @@ describe('ProcessPoolExecutor processes', () => {
     expect(await nodeChildrenOf(process.pid)).toEqual([]);
   });
 
-  it('each child is sent its next map chunk while it runs one; a chunk sent ahead counts as running', async () => {
+  it('each child is sent its next two map chunks while it runs one; a chunk sent ahead counts as running', async () => {
     await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
     const futures: Future<unknown>[] = [];
     executor.on('submitted', (future) => futures.push(future));
-    const iterator = executor.map(tasks.spin, [300, 1, 1, 1, 1, 1], { chunksize: 2 });
+    const iterator = executor.map(tasks.spin, [300, 1, 1, 1, 1, 1, 1, 1], { chunksize: 2 });
     const first = iterator.next();
     await until(() => futures[0]!.running());
-    expect(futures.map((future) => future.state)).toEqual(['running', 'running', 'pending']);
+    expect(futures.map((future) => future.state)).toEqual(['running', 'running', 'running', 'pending']);
     expect(await first).toMatchObject({ done: false });
     let count = 1;
     for await (const value of iterator) count += value >= 0 ? 1 : 0;
-    expect(count).toBe(6);
+    expect(count).toBe(8);
+  });
+
+  it('chunks handed to a child in one turn travel in one write; a chunk whose items cannot be copied fails alone, at its place', async () => {
+    // Every message the engine wrote to its child, by kind (child_process.fork wrapped for this test).
+    const kinds: unknown[] = [];
+    const childProcess = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+    const fork = childProcess.fork;
+    childProcess.fork = ((...args: Parameters<typeof fork>) => {
+      const child = fork(...args);
+      const send = child.send.bind(child) as (...sendArgs: unknown[]) => boolean;
+      child.send = ((message: unknown, ...rest: unknown[]) => {
+        const sent = send(message, ...rest); // throws when the message cannot be copied: not written
+        kinds.push((message as Record<string, unknown>)['@futures/pool']);
+        return sent;
+      }) as typeof child.send;
+      return child;
+    }) as typeof fork;
+    syncBuiltinESMExports();
+    await using executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    try {
+      await executor.submit(tasks.square, 1); // the child is up: what follows is written, not queued until it is ready
+      kinds.length = 0;
+      const squares: number[] = [];
+      for await (const value of executor.map(tasks.square, [1, 2, 3, 4, 5, 6], { chunksize: 2 })) squares.push(value);
+      expect(squares).toEqual([1, 4, 9, 16, 25, 36]);
+      // Three chunks: one to run and two sent ahead, in fewer writes (the map hands its first chunk over while it reads on).
+      expect(kinds).toContain('bundle');
+      expect(kinds.length).toBeLessThan(3);
+      kinds.length = 0;
+      const results: unknown[] = [];
+      let error: unknown;
+      try {
+        for await (const value of executor.map(tasks.square, [1, 2, (() => 3) as unknown as number, 4, 5, 6], { chunksize: 2 })) results.push(value);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(results).toEqual([1, 4]);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/cannot be copied/);
+      expect(kinds).not.toContain('bundle'); // it could not be copied: one write per chunk (the second without its bad call)
+      expect(await executor.submit(tasks.square, 7)).toBe(49);
+    } finally {
+      childProcess.fork = fork;
+      syncBuiltinESMExports();
+    }
   });
 
   it('terminateWorkers with a map chunk sent ahead: every call that had not run fails, none runs on a new child', async () => {
     const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
     const futures: Future<unknown>[] = [];
     executor.on('submitted', (future) => futures.push(future));
-    const iterator = executor.map(tasks.spin, [20_000, 1, 1, 1, 1, 1], { chunksize: 2 });
+    const iterator = executor.map(tasks.spin, [20_000, 1, 1, 1, 1, 1, 1, 1], { chunksize: 2 });
     const first = iterator.next();
     first.catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the child start the first chunk
     await executor.terminateWorkers();
     await expect(first).rejects.toBeInstanceOf(BrokenExecutorError);
-    const [running, ahead, queued] = futures;
+    const [running, ahead, ahead2, queued] = futures;
     const chunk = (await running) as ChunkResults;
     expect(chunk.values.map((value) => value instanceof BrokenExecutorError)).toEqual([true, true]);
-    expect(((await ahead) as ChunkResults).values.map((value) => value instanceof BrokenExecutorError)).toEqual([true, true]);
+    for (const sent of [ahead, ahead2]) expect(((await sent) as ChunkResults).values.map((value) => value instanceof BrokenExecutorError)).toEqual([true, true]);
     expect(queued!.cancelled()).toBe(true);
     expect(executor.isBroken).toBe(true);
     expect(await nodeChildrenOf(process.pid)).toEqual([]);

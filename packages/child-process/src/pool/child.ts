@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
 import { groupOutcomes, runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
 import { mayHoldHandles, onManagerReply, reviveHandles } from '../manager/client.js';
-import { KIND, messageKind, type ChildMessage, type ManagerReply, type OutcomesMessage, type RunMessage, type SetupMessage } from './messages.js';
+import { KIND, messageKind, type BundleMessage, type ChildMessage, type ManagerReply, type OutcomesMessage, type RunMessage, type SetupMessage } from './messages.js';
 
 /** Outcomes of quick tasks wait at most this long to travel together. */
 const GROUP_MS = 2;
@@ -148,8 +148,11 @@ async function run(message: RunMessage): Promise<void> {
   flush(true);
 }
 
-process.on('message', (message: unknown) => {
+process.on('message', function onMessage(message: unknown): void {
   switch (messageKind(message)) {
+    case 'bundle':
+      for (const each of (message as BundleMessage).messages) onMessage(each);
+      break;
     case 'setup':
       initialized = initialize(message as SetupMessage);
       break;

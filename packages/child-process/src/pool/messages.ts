@@ -28,6 +28,16 @@ export interface RunMessage {
 }
 
 /**
+ * Parent → child: several run messages written at once, in order (the batches the engine handed
+ * one child in one turn of the event loop: each write that wakes a sleeping child costs the
+ * parent more than the bytes it carries).
+ */
+export interface BundleMessage {
+  readonly [KIND]: 'bundle';
+  readonly messages: readonly RunMessage[];
+}
+
+/**
  * Child → parent, once its message listener is in place: the parent may send. (A cluster
  * worker reads its channel from the start, so a message sent earlier would be lost.)
  */
@@ -90,7 +100,7 @@ export interface ManagerReply {
 export type ChildMessage = ReadyMessage | StartedMessage | OutcomesMessage | InitFailedMessage | UncaughtMessage | ManagerRequest;
 
 /** Every message the parent sends. */
-export type ParentMessage = SetupMessage | RunMessage | ManagerReply;
+export type ParentMessage = SetupMessage | RunMessage | BundleMessage | ManagerReply;
 
 /** The kind of an engine message, or `undefined` for anything else. */
 export function messageKind(message: unknown): string | undefined {

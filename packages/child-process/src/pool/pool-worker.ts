@@ -6,7 +6,7 @@
 import { serialize } from 'node:v8';
 import { deserializeError, serializeError, type SerializedError, type OutcomeGroup } from '@futures/core';
 import { callManaged } from '../manager/registry.js';
-import { KIND, messageKind, type InitFailedMessage, type ManagerReply, type ManagerRequest, type OutcomesMessage, type ParentMessage, type StartedMessage, type UncaughtMessage } from './messages.js';
+import { KIND, messageKind, type BundleMessage, type RunMessage, type InitFailedMessage, type ManagerReply, type ManagerRequest, type OutcomesMessage, type ParentMessage, type StartedMessage, type UncaughtMessage } from './messages.js';
 import { forwardOutput } from './output.js';
 import type { ExitInfo, WorkerProcess } from './worker-process.js';
 
@@ -81,6 +81,43 @@ export class PoolWorker {
     }
     serialize(message); // throws now, as a send would, if it cannot be copied
     this.#early.push(message);
+  }
+
+  /** Run messages handed over in this turn of the event loop, written together at its end. */
+  #outbox: { readonly message: RunMessage; readonly sendAlone: () => void }[] | undefined;
+
+  /**
+   * Sends a run message at the end of this turn of the event loop (a microtask), in one write
+   * with the others handed to this child meanwhile. `sendAlone` sends it by itself and handles
+   * its errors: it is called instead when the child is not ready yet, when it is the only one,
+   * or when the bundle cannot be copied (some arguments cannot be cloned).
+   */
+  sendSoon(message: RunMessage, sendAlone: () => void): void {
+    if (this.#early !== undefined) {
+      sendAlone();
+      return;
+    }
+    if (this.#outbox !== undefined) {
+      this.#outbox.push({ message, sendAlone });
+      return;
+    }
+    this.#outbox = [{ message, sendAlone }];
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const outbox = this.#outbox ?? [];
+    this.#outbox = undefined;
+    if (this.exit !== undefined) return; // the exit handler failed or requeued their jobs
+    if (outbox.length > 1) {
+      try {
+        this.process.send({ [KIND]: 'bundle', messages: outbox.map((entry) => entry.message) } satisfies BundleMessage);
+        return;
+      } catch {
+        // one of them cannot be copied: each on its own, which fails only the calls concerned
+      }
+    }
+    for (const entry of outbox) entry.sendAlone();
   }
 
   #onMessage(message: unknown): void {

@@ -108,9 +108,13 @@ export abstract class ProcessPoolBase extends Executor {
     return this.#settings.batchSize;
   }
 
-  /** Each child gets its next map chunk while it runs one: no round trip between chunks. */
+  /**
+   * Each child gets its next two map chunks while it runs one: no round trip between chunks, and
+   * when the parent is the slower side (quick calls) the chunks it hands a child in one turn go
+   * in one write (see `PoolWorker.sendSoon`).
+   */
   protected override get sendAhead(): number {
-    return 1;
+    return 2;
   }
 
   /** Timeouts count from when the child starts the task, not from its start-up. */
@@ -177,21 +181,31 @@ export abstract class ProcessPoolBase extends Executor {
         removeAbort = () => first.signal.removeEventListener('abort', onAbort);
         if (first.signal.aborted) onAbort();
       }
-      const sent = this.#send(worker, id, batch, first.stoppable && batch.length === 1, report);
-      if (sent === 'all') return;
-      if (sent === 'none') {
-        this.#afterBatch(worker);
-        finish(false);
-        return;
-      }
-      indexOf = sent;
+      const notifyStart = first.stoppable && batch.length === 1;
+      const chunk = batch.length > 1 && first.inChunk === true;
+      const message: RunMessage = { [KIND]: 'run', id, batch: toTaskBatch(batch), notifyStart, ...(chunk ? { chunk } : {}) };
+      const sendAlone = (): void => {
+        try {
+          const sent = this.#send(worker, message, batch, report);
+          if (sent === 'all') return;
+          if (sent === 'none') {
+            this.#afterBatch(worker);
+            finish(false);
+            return;
+          }
+          indexOf = sent;
+        } catch (error) {
+          finish(true, error);
+        }
+      };
+      // Batches handed to this child in this turn (a map chunk and the ones sent ahead behind it) go in one write.
+      worker.sendSoon(message, sendAlone);
     });
   }
 
   /** Sends a batch; `'all'`, or the batch indices sent when some arguments cannot be copied (those fail alone). */
-  #send(worker: PoolWorker, id: number, batch: readonly RunningTask[], notifyStart: boolean, report: BatchReport): 'all' | 'none' | number[] {
-    const chunk = batch.length > 1 && batch[0]?.inChunk === true;
-    const message: RunMessage = { [KIND]: 'run', id, batch: toTaskBatch(batch), notifyStart, ...(chunk ? { chunk } : {}) };
+  #send(worker: PoolWorker, message: RunMessage, batch: readonly RunningTask[], report: BatchReport): 'all' | 'none' | number[] {
+    const { id, notifyStart } = message;
     try {
       worker.send(message);
       return 'all';
