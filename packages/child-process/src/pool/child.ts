@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
-import { groupOutcomes, runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
+import { batchLength, groupOutcomes, runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
 import { mayHoldHandles, onManagerReply, reviveHandles } from '../manager/client.js';
 import { KIND, messageKind, type BundleMessage, type ChildMessage, type ManagerReply, type OutcomesMessage, type RunMessage, type SetupMessage } from './messages.js';
 
@@ -123,14 +123,17 @@ async function run(message: RunMessage): Promise<void> {
   groupStart = performance.now();
   if (message.notifyStart) post({ [KIND]: 'started', id: message.id });
   const chunk = message.chunk === true;
+  // The last outcome travels with the batch's end (one message, one wake-up of the parent, not two).
+  const last = batchLength(message.batch) - 1;
   let stride = 1;
   let sinceCheck = 0;
   let lastCheck = groupStart;
   await runTaskBatch(
     message.batch,
-    (_index, outcome) => {
+    (index, outcome) => {
       ran++;
       grouped.push(outcome);
+      if (index === last) return;
       if (!chunk) {
         if (performance.now() - groupStart >= GROUP_MS) flush(false);
         return;
