@@ -1,5 +1,6 @@
 import { BrokenExecutorError, type ChunkResults, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { faultTasks } from '@futures/test-suite';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { ProcessPoolExecutor } from '../src/index.js';
 import { nodeChildrenOf, until } from './helpers.js';
@@ -134,7 +135,7 @@ describe('ProcessPoolExecutor crashes', () => {
 
   it('an uncaught error in a timer kills the child; the error is the cause', async () => {
     await using executor = new ProcessPoolExecutor({ maxWorkers: 1, output: 'ignore' });
-    const error = await executor.submit(tasks.throwLater).exception();
+    const error = await executor.submit(faultTasks.throwLater).exception();
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect(error).toMatchObject({ exitCode: 1 });
     expect((error as Error).message).toMatch(/uncaught Error: uncaught in a timer/);
@@ -144,7 +145,7 @@ describe('ProcessPoolExecutor crashes', () => {
 
   it('a child that runs out of memory fails its task with WorkerCrashedError and is replaced', async () => {
     await using executor = new ProcessPoolExecutor({ maxWorkers: 1, execArgv: ['--max-old-space-size=32'], output: 'ignore' });
-    const error = await executor.submit(tasks.exhaustMemory).exception();
+    const error = await executor.submit(faultTasks.exhaustMemory).exception();
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect((error as Error).message).toMatch(/out of memory/);
     expect(await executor.submit(tasks.square, 4)).toBe(16);
@@ -162,13 +163,13 @@ describe('ProcessPoolExecutor crashes', () => {
 
 describe('ProcessPoolExecutor initializer', () => {
   it('runs in every child before its first task', async () => {
-    await using executor = new ProcessPoolExecutor({ maxWorkers: 2, initializer: tasks.init, initArgs: ['hello from init'] });
-    const greetings = await Promise.all(Array.from({ length: 4 }, () => executor.submit(tasks.readGreeting)));
+    await using executor = new ProcessPoolExecutor({ maxWorkers: 2, initializer: faultTasks.init, initArgs: ['hello from init'] });
+    const greetings = await Promise.all(Array.from({ length: 4 }, () => executor.submit(faultTasks.readGreeting)));
     expect(greetings).toEqual(Array(4).fill('hello from init'));
   });
 
   it('a failing initializer breaks the executor with the cause, instead of hanging', async () => {
-    await using executor = new ProcessPoolExecutor({ maxWorkers: 1, initializer: tasks.failingInit });
+    await using executor = new ProcessPoolExecutor({ maxWorkers: 1, initializer: faultTasks.failingInit });
     const error = await executor.submit(tasks.square, 2).exception();
     expect(error).toBeInstanceOf(BrokenExecutorError);
     expect((error as Error).message).toMatch(/initializer failed in child process worker 1 \(pid \d+\): cannot connect/);

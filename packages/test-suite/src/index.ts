@@ -11,5 +11,5 @@
  * @packageDocumentation
  */
 export { executorTestSuite } from './suite.js';
-export { suiteTasks, suiteTasksUrl } from './refs.js';
+export { faultTasks, faultTasksUrl, suiteTasks, suiteTasksUrl } from './refs.js';
 export type { CreateExecutor, SuiteExecutorOptions, SuiteGroup, SuiteOptions, TestFunction } from './context.js';

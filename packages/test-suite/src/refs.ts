@@ -1,4 +1,5 @@
 import { defineTasks } from '@futures/core';
+import type * as FaultTasks from './faults.js';
 import type * as SuiteTasks from './tasks.js';
 
 /**
@@ -9,3 +10,9 @@ export const suiteTasksUrl: URL = new URL(import.meta.url.endsWith('.ts') ? './t
 
 /** Typed references to the suite's tasks. */
 export const suiteTasks = defineTasks<typeof SuiteTasks>(suiteTasksUrl);
+
+/** Where the fault tasks are (see faults.ts): `faults.ts` from sources, `faults.js` built. */
+export const faultTasksUrl: URL = new URL(import.meta.url.endsWith('.ts') ? './faults.ts' : './faults.js', import.meta.url);
+
+/** Typed references to tasks that crash their worker or initialise it, for backends' own tests. */
+export const faultTasks = defineTasks<typeof FaultTasks>(faultTasksUrl);

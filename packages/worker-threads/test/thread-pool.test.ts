@@ -1,5 +1,6 @@
 import { BrokenExecutorError, type ChunkResults, WorkerCrashedError, defineTasks, type Future } from '@futures/core';
 import { describe, expect, it } from 'vitest';
+import { faultTasks } from '@futures/test-suite';
 import { Lock, ThreadPoolExecutor, Value } from '../src/index.js';
 
 const tasks = defineTasks<typeof import('./fixtures/tasks.js')>(new URL('./fixtures/tasks.ts', import.meta.url));
@@ -105,7 +106,7 @@ describe('ThreadPoolExecutor crashes', () => {
 
   it('an uncaught error in a timer kills the thread and fails the task with WorkerCrashedError', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
-    const error = await executor.submit(tasks.throwLater).exception();
+    const error = await executor.submit(faultTasks.throwLater).exception();
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect((error as Error).message).toMatch(/uncaught in a timer/);
     expect(await executor.submit(tasks.square, 3)).toBe(9);
@@ -113,7 +114,7 @@ describe('ThreadPoolExecutor crashes', () => {
 
   it('a thread past its resourceLimits fails its task with an out-of-memory WorkerCrashedError', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
-    const error = await executor.submit(tasks.exhaustMemory).exception();
+    const error = await executor.submit(faultTasks.exhaustMemory).exception();
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect((error as Error).message).toMatch(/out of memory/);
     expect(await executor.submit(tasks.square, 4)).toBe(16);
@@ -161,13 +162,13 @@ describe('ThreadPoolExecutor threads that cannot start', () => {
 
 describe('ThreadPoolExecutor initializer', () => {
   it('runs in every thread before its first task', async () => {
-    await using executor = new ThreadPoolExecutor({ maxWorkers: 2, initializer: tasks.init, initArgs: ['hello from init'] });
-    const greetings = await Promise.all(Array.from({ length: 4 }, () => executor.submit(tasks.readGreeting)));
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 2, initializer: faultTasks.init, initArgs: ['hello from init'] });
+    const greetings = await Promise.all(Array.from({ length: 4 }, () => executor.submit(faultTasks.readGreeting)));
     expect(greetings).toEqual(Array(4).fill('hello from init'));
   });
 
   it('a failing initializer breaks the executor with the cause, instead of hanging', async () => {
-    await using executor = new ThreadPoolExecutor({ maxWorkers: 1, initializer: tasks.failingInit });
+    await using executor = new ThreadPoolExecutor({ maxWorkers: 1, initializer: faultTasks.failingInit });
     const error = await executor.submit(tasks.square, 2).exception();
     expect(error).toBeInstanceOf(BrokenExecutorError);
     expect((error as Error).message).toMatch(/initializer failed.*cannot connect/);
@@ -250,7 +251,7 @@ describe('ThreadPoolExecutor batches', () => {
   it('runs batches that mix several tasks, each call with its own task', async () => {
     await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     await Promise.all(Array.from({ length: 50 }, (_, i) => executor.submit(tasks.square, i))); // measured quick: batching on
-    const futures = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? executor.submit(tasks.square, i) : executor.submit(tasks.readGreeting)));
+    const futures = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? executor.submit(tasks.square, i) : executor.submit(faultTasks.readGreeting)));
     const values = await Promise.all(futures);
     values.forEach((value, i) => expect(value).toBe(i % 3 === 0 ? i * i : 'not initialized'));
   });
