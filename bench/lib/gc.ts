@@ -22,14 +22,6 @@ function findGc(): GcFunction | undefined {
 
 const gcFunction = findGc();
 
-// V8 ages the bytecode of every function at each full GC and throws away what grew old, with
-// its optimised code and type feedback; code that runs optimised never resets its age. Two forced
-// GCs per timed run (a real program does a few per minute) would make every run start half cold:
-// measured on processes.map (50,000 items, chunksize 1,000), 47–80 ms per run with flushing,
-// 34–43 ms without. Python's gc.collect() discards no code, so the flag also keeps that
-// comparison fair. It changes nothing else: each library's garbage is still collected between runs.
-if (gcFunction !== undefined) setFlagsFromString('--no-flush-bytecode');
-
 /** True when {@link collectGarbage} really collects. */
 export const gcAvailable: boolean = gcFunction !== undefined;
 

@@ -35,7 +35,7 @@ export function formatMachineInfo(info: MachineInfo = machineInfo()): string {
   return [
     `node ${info.node} (V8 ${info.v8}), ${info.os}`,
     `CPU: ${info.cpuCount} × ${info.cpuModel}, memory ${info.memory}`,
-    `date: ${info.date}; forced GC between runs: ${info.gc ? 'yes (bytecode flushing off)' : 'NO (run node with --expose-gc)'}; ${formatLoad()}`,
+    `date: ${info.date}; forced GC between runs: ${info.gc ? 'yes' : 'NO (run node with --expose-gc)'}; ${formatLoad()}`,
   ].join('\n');
 }
 
