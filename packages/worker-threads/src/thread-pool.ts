@@ -108,16 +108,17 @@ export class ThreadPoolExecutor extends Executor {
   readonly #streams = new Map<number, (index: number, outcome: TaskOutcome) => void>();
   /** Each live thread's outcome port (see `OutcomePort`), by thread id. */
   readonly #outcomePorts = new Map<number, MessagePort>();
-  /** Stoppable tasks, and tasks sent ahead, waiting for their thread to say that they started. */
+  /** Stoppable tasks waiting for their thread to say that they started (tasks sent ahead are never stoppable). */
   readonly #starts = new Map<number, RunningTask>();
   /** The claim cells of tasks sent ahead (see `BatchRequest.claim`), and the free cells. */
   readonly #claims: Int32Array;
   /** When a thread took the task of each cell: `performance.timeOrigin + performance.now()` in the thread. */
   readonly #claimTimes: Float64Array;
   readonly #freeCells: number[];
-  /** The cell of each task sent ahead, while it is out. */
-  readonly #cells = new Map<RunningTask, number>();
-  /** Tasks sent ahead not yet seen taken by their thread (see `observeAhead`), with their cells. */
+  /**
+   * Tasks sent ahead not yet seen taken by their thread (see `observeAhead`), with their cells.
+   * Only these can be taken back: a task seen taken is running.
+   */
   readonly #unseen = new Map<RunningTask, number>();
   #nextBatch = 1;
   readonly #maxTasksPerWorker: number;
@@ -243,8 +244,8 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   protected override revokeAhead(running: RunningTask): boolean {
-    const cell = this.#cells.get(running);
-    if (cell === undefined) return false;
+    const cell = this.#unseen.get(running);
+    if (cell === undefined) return false; // seen taken: running
     if (this.#revoke(cell)) return true;
     this.observeAhead(); // too late: its thread took it
     return false;
@@ -357,14 +358,12 @@ export class ThreadPoolExecutor extends Executor {
     const cell = this.#freeCells.pop();
     if (cell === undefined) throw new Error('ThreadPoolExecutor: no free claim cell (more tasks out than two per thread)');
     Atomics.store(this.#claims, cell, CLAIM.open);
-    this.#cells.set(running, cell);
     this.#unseen.set(running, cell);
     return cell;
   }
 
   #freeCell(running: RunningTask, cell: number | undefined): void {
     if (cell === undefined) return;
-    this.#cells.delete(running);
     this.#unseen.delete(running);
     this.#freeCells.push(cell);
   }
