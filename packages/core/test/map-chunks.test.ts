@@ -449,8 +449,12 @@ describe('tasks sent ahead with claims (claimsAhead)', () => {
     expect(executor.stats).toMatchObject({ completed: 2, cancelled: 1, queued: 0, running: 0 });
   });
 
-  it('once its worker takes it, the task is running and cancel() is false', async () => {
+  it.each([
+    ['tells the executor', false],
+    ['takes it silently (cancel() itself asks)', true],
+  ])('once its worker takes it (the worker %s), the task is running and cancel() is false', async (_how, silent) => {
     await using executor = await started();
+    executor.silent = silent;
     const gate = deferred();
     const gate2 = deferred();
     const first = executor.submit(slow, 1, gate.promise);
@@ -459,10 +463,12 @@ describe('tasks sent ahead with claims (claimsAhead)', () => {
     gate.resolve();
     await first;
     await macrotask();
-    expect(second.running()).toBe(true);
     expect(second.cancel()).toBe(false);
+    expect(second.running()).toBe(true);
+    expect(second.state).toBe('running');
     gate2.resolve();
     expect(await second).toBe(2);
+    expect(executor.stats).toMatchObject({ completed: 3, cancelled: 0 });
   });
 
   it('a task sent ahead to a worker that died before taking it goes back to the queue and runs once', async () => {
@@ -506,24 +512,6 @@ describe('tasks sent ahead with claims (claimsAhead)', () => {
       gate2.resolve();
     }
     expect([await second, await third]).toEqual([2, 3]);
-  });
-
-  it('cancel() of a task its worker took silently is false, and the future is running', async () => {
-    await using executor = await started();
-    executor.silent = true;
-    const gate = deferred();
-    const gate2 = deferred();
-    const first = executor.submit(slow, 1, gate.promise);
-    const second = executor.submit(slow, 2, gate2.promise);
-    await macrotask();
-    gate.resolve();
-    await first;
-    await macrotask();
-    expect(second.cancel()).toBe(false);
-    expect(second.state).toBe('running');
-    gate2.resolve();
-    expect(await second).toBe(2);
-    expect(executor.stats).toMatchObject({ completed: 3, cancelled: 0 });
   });
 
   it("a task sent ahead waits and runs from when its worker says it took it", async () => {
