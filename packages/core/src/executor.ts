@@ -6,6 +6,7 @@ import { durationOption, integerOption, limitOption, optionsObject, rejectUnknow
 import { Durations, type DurationSummary } from './durations.js';
 import { Deque } from './queue.js';
 import { presetTaskBatch } from './protocol.js';
+import { keepShape } from './shapes.js';
 import { checkTask, isTaskRef, taskName, type Task, type TaskArgs, type TaskContext, type TaskResult } from './task.js';
 import { checkSignal, formatMs, noop } from './timing.js';
 
@@ -299,6 +300,9 @@ class WorkItem implements RunningTask {
     this.#controller.abort(reason);
   }
 }
+
+// The shapes of a task's record and future outlive every task (see shapes.ts).
+keepShape(new WorkItem(noop, noop, [], undefined, undefined, undefined));
 
 /** The calls of a map chunk: argument lists, or (`single`) each call's one argument. */
 interface Chunk {
