@@ -76,7 +76,10 @@ export interface ThroughputOptions {
   readonly runs: number;
   /** Untimed warm-up runs per case (per process when isolated). @default 1 */
   readonly warmup?: number;
-  /** Tasks per warm-up run. @default tasks */
+  /**
+   * Tasks per warm-up run. @default tasks. When smaller, warm-up runs repeat until they did one
+   * timed run's tasks in all, or took {@link WARMUP_BUDGET_MS} (see {@link runCase}).
+   */
   readonly warmupTasks?: number;
   /** Timed runs per child process; the round's sample is their median. Ignored in-process. @default 3 */
   readonly runsPerProcess?: number;
@@ -154,6 +157,7 @@ async function timeOnce(name: string, run: (tasks: number) => Promise<RunResult>
 /** How {@link runCase} runs one case. */
 export interface RunCaseOptions {
   readonly tasks: number;
+  /** Warm-up runs, at least. */
   readonly warmup: number;
   /** Tasks per warm-up run. @default tasks */
   readonly warmupTasks?: number | undefined;
@@ -164,6 +168,15 @@ export interface RunCaseOptions {
   readonly expectedFor?: ((tasks: number) => number) | undefined;
 }
 
+/**
+ * A warm-up of runs smaller than a timed run stops once it did one timed run's tasks in all, or
+ * once it took this long: V8 compiles a case's hot code only after enough work, and a single
+ * run of a tenth of the tasks (the size that keeps Python's slowest case bearable) left the
+ * quick cases' first timed runs measuring the compiler (a 50,000-item map in a fresh process:
+ * 82–104 ms for the first timed run, 28–50 ms from the fourth). Every case gets the same rule.
+ */
+export const WARMUP_BUDGET_MS = 1000;
+
 /** Warm-up runs, then timed runs of one case in this process: tasks per second of each timed run. */
 export async function runCase(item: ThroughputCase, options: RunCaseOptions): Promise<number[]> {
   const { tasks, expectedFor } = options;
@@ -172,7 +185,14 @@ export async function runCase(item: ThroughputCase, options: RunCaseOptions): Pr
   const run = session === undefined ? (item as ThroughputCaseFromScratch).run.bind(item) : session.run.bind(session);
   const samples: number[] = [];
   try {
-    for (let w = 0; w < options.warmup; w++) await timeOnce(item.name, run, warmupTasks, expectedFor?.(warmupTasks));
+    // Runs smaller than a timed run (and at least one asked for) repeat as WARMUP_BUDGET_MS says.
+    const extend = options.warmup > 0 && warmupTasks < tasks;
+    let warmed = 0;
+    let warming = 0;
+    for (let w = 0; w < options.warmup || (extend && warmed < tasks && warming < WARMUP_BUDGET_MS); w++) {
+      warming += (warmupTasks * 1000) / (await timeOnce(item.name, run, warmupTasks, expectedFor?.(warmupTasks)));
+      warmed += warmupTasks;
+    }
     let spent = 0;
     for (let r = 0; r < options.runs; r++) {
       const rate = await timeOnce(item.name, run, tasks, expectedFor?.(tasks));
@@ -265,7 +285,11 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     ratio: baseline === undefined ? NaN : (summaries[i] as Summary).median / baseline.median,
   }));
 
-  const warmupText = `${warmup} warm-up run${warmup === 1 ? '' : 's'}${warmupTasks === tasks ? '' : ` of ${formatInteger(warmupTasks)} tasks`}`;
+  const count = (n: number): string => `${formatInteger(n)} ${n === 1 ? units.items.replace(/s$/, '') : units.items}`;
+  const warmupText =
+    warmupTasks === tasks || warmupTasks * warmup >= tasks
+      ? `${warmup} warm-up run${warmup === 1 ? '' : 's'}${warmupTasks === tasks ? '' : ` of ${count(warmupTasks)}`}`
+      : `warm-up runs of ${count(warmupTasks)} until they did ${formatInteger(tasks)} or took ${formatDuration(WARMUP_BUDGET_MS)}`;
   const timedText =
     runsPerProcess === 1
       ? '1 timed run'

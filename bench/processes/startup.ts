@@ -51,7 +51,7 @@ export const startupScenario: Scenario = throughputScenario({
   notes: [
     'workerpool (minWorkers 2), tinypool (minThreads 2) and poolifier (fixed) start both children with the pool; Python 3.11',
     "('fork') starts both on the first submit; ProcessPoolExecutor and ClusterExecutor start a child per task that needs one,",
-    'so one task starts one child (the "×2 at once" row starts both). 1 warm-up cycle per process first (module loading not counted).',
+    'so one task starts one child (the "×2 at once" row starts both). The warm-up cycles come first (module loading not counted).',
     `Python: ${pythonDescription()}; its rows time themselves.`,
   ],
 });

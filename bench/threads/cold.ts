@@ -20,6 +20,6 @@ export const coldScenario: Scenario = throughputScenario({
   ...startStopRunSettings,
   notes: [
     'Every pool starts both of its threads when it is created (the same settings as in (1)–(5)). ms/cycle is what a',
-    'short script pays for having a pool at all; 1 warm-up cycle per process first, so module loading in the main thread is not counted.',
+    'short script pays for having a pool at all; the warm-up cycles come first, so module loading in the main thread is not counted.',
   ],
 });
