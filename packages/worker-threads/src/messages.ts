@@ -1,6 +1,6 @@
 /** The messages between a ThreadPoolExecutor and its worker threads. */
 import type { MessagePort } from 'node:worker_threads';
-import type { SerializedError, TaskBatch, TaskOutcome } from '@futures/core';
+import type { SerializedError, TaskBatch, TaskOutcome } from '@futures/core/worker';
 
 /** A batch of tasks for one worker (piscina's task). */
 export interface BatchRequest {

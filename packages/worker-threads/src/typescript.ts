@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { typeScriptImports } from '@futures/core';
+import { typeScriptImports } from '@futures/core/worker';
 
 /** Makes sure a task module can be imported in this thread (registers tsx for TypeScript modules). */
 export const prepareImport = typeScriptImports({

@@ -8,7 +8,7 @@
  * task's arguments or result need them.
  */
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
-import { batchLength, runTaskBatch, serializeError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
+import { batchLength, runTaskBatch, serializeError, type TaskOutcome, type TaskRunHooks } from '@futures/core/worker';
 import { CLAIM, type BatchRequest, type BatchResponse, type OutcomePort, type StreamedOutcome, type TaskStarted, type WorkerSettings } from './messages.js';
 import { takeTransfer, type Transferable } from './transfer.js';
 import { prepareImport } from './typescript.js';

@@ -2,7 +2,7 @@
  * Child side of the Manager objects: handles that arrive in a task's arguments are revived as
  * their classes, whose calls travel to the parent over this child's IPC channel.
  */
-import { deserializeError, type SerializedError } from '@futures/core';
+import { deserializeError, type SerializedError } from '@futures/core/worker';
 import { KIND, type ManagerReply, type ManagerRequest } from '../pool/messages.js';
 import { isHandleData, makeHandle, type HandleCall } from './handles.js';
 

@@ -5,7 +5,7 @@
  * revived in the child as the same class, whose methods ask the parent over the child's IPC
  * channel. In the parent, the same methods act directly. Every method is asynchronous.
  */
-import { TimeoutError } from '@futures/core';
+import { TimeoutError } from '@futures/core/worker';
 
 /** Which managed object a handle designates; the only part of a handle that is copied to a child. */
 export interface HandleRef {

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
-import { batchLength, groupOutcomes, runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core';
+import { batchLength, groupOutcomes, runTaskBatch, serializeError, typeScriptImports, type SerializedError, type TaskOutcome, type TaskRunHooks } from '@futures/core/worker';
 import { mayHoldHandles, onManagerReply, reviveHandles } from '../manager/client.js';
 import { KIND, messageKind, type BundleMessage, type ChildMessage, type ManagerReply, type OutcomesMessage, type RunMessage, type SetupMessage } from './messages.js';
 
