@@ -286,10 +286,17 @@ export class ThreadPoolExecutor extends Executor {
     return outcome.value;
   }
 
-  protected override async runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
+  protected override runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
     const first = batch[0] as RunningTask;
     const id = this.#nextBatch++;
+    // Not an async function: a slow task's answer reaches the executor without two more promise hops.
+    // (The executor turns a synchronous throw into a failed batch.)
     if (batch.length === 1) return this.#runOne(id, first, report);
+    return this.#runMany(id, batch, first, report);
+  }
+
+  /** A batch of several tasks: their outcomes stream on the thread's outcome port as each is known. */
+  async #runMany(id: number, batch: readonly RunningTask[], first: RunningTask, report: BatchReport): Promise<void> {
     let received = 0;
     let settleAll: (() => void) | undefined;
     const allReceived = new Promise<void>((resolve) => (settleAll = resolve));
