@@ -560,3 +560,43 @@ describe('tasks sent ahead with claims (claimsAhead)', () => {
     expect(executor.ran).toEqual([1]);
   });
 });
+
+describe('bulky binary arguments travel alone', () => {
+  /** The size from which a binary argument makes its task travel alone (core's BULKY_ARGUMENT_BYTES). */
+  const BULKY = 64 * 1024;
+  const size = (data: ArrayBuffer | ArrayBufferView | number): number => (typeof data === 'number' ? data : data.byteLength);
+
+  /** A started executor whose moving average says tasks are quick, so that queued ones are coalesced. */
+  async function quickExecutor(): Promise<BatchingExecutor> {
+    const executor = new BatchingExecutor();
+    for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 30 }, (_, i) => executor.submit(size, i)));
+    executor.batches.length = 0;
+    return executor;
+  }
+
+  it('a task whose argument holds 64 KiB of copied binary data is never batched; smaller and shared ones still are', async () => {
+    await using executor = await quickExecutor();
+    const args = [
+      new ArrayBuffer(BULKY),
+      new Uint8Array(BULKY - 1),
+      Buffer.alloc(BULKY),
+      new Float64Array(BULKY / 8),
+      new DataView(new ArrayBuffer(BULKY)),
+      new Uint8Array(new SharedArrayBuffer(BULKY)), // shared memory is not copied
+      new Uint8Array(new ArrayBuffer(4 * BULKY), 0, 16), // postMessage copies the whole buffer under a view
+      Buffer.from('a pooled Buffer: a view of an 8 KiB slab'),
+      7,
+    ];
+    const bulky = [true, false, true, true, true, false, true, false, false];
+    const results = await Promise.all(Array.from({ length: 4 }, () => args.map((arg) => executor.submit(size, arg))).flat());
+    expect(results).toEqual(Array.from({ length: 4 }, () => args.map(size)).flat());
+    const batches = executor.batches as unknown[][];
+    for (const [i, arg] of args.entries()) {
+      const sizes = batches.filter((batch) => batch.includes(arg)).map((batch) => batch.length);
+      expect(sizes.length, `argument ${i}`).toBeGreaterThan(0);
+      if (bulky[i]) expect(sizes, `argument ${i} travels alone`).toEqual(sizes.map(() => 1));
+    }
+    // the rest were coalesced: the queue was deeper than the workers
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeGreaterThan(1);
+  });
+});
