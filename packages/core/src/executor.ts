@@ -277,12 +277,14 @@ class WorkItem implements RunningTask {
     return this.userSignal !== undefined || this.timeout !== undefined;
   }
 
-  /**
-   * Can travel with other tasks in one message: nothing may stop it alone, nothing to transfer,
-   * and no bulky binary argument (see {@link BULKY_ARGUMENT_BYTES}).
-   */
+  /** May be handed to a busy worker ahead of time: nothing may stop it alone, nothing to transfer. */
+  get canGoAhead(): boolean {
+    return this.userSignal === undefined && this.timeout === undefined && this.transfer === undefined;
+  }
+
+  /** Can travel with other tasks in one message: as {@link WorkItem.canGoAhead}, and no bulky binary argument (see {@link BULKY_ARGUMENT_BYTES}). */
   get batchable(): boolean {
-    return this.userSignal === undefined && this.timeout === undefined && this.transfer === undefined && !(this.#bulky ??= hasBulkyArgument(this.args));
+    return this.canGoAhead && !(this.#bulky ??= hasBulkyArgument(this.args));
   }
 
   /** Whether an argument is bulky binary data, once asked. */
@@ -822,7 +824,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
   /** True when the next queued item may be sent to a busy worker: any lone task with claims, else a map chunk. */
   #mayGoAhead(): boolean {
     const next = this.#queue.peek() as WorkItem;
-    if (!next.batchable) return false;
+    if (!next.canGoAhead) return false;
     if (!this.claimsAhead) return next.calls !== undefined;
     // Only tasks measured slow: quick ones travel in batches, where sending one ahead would cost
     // more than it saves (and until a task was measured, nothing is known).

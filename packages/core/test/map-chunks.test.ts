@@ -431,6 +431,19 @@ describe('tasks sent ahead with claims (claimsAhead)', () => {
     return executor;
   }
 
+  it('a slow task with a bulky binary argument is still sent ahead (alone, it costs no batch)', async () => {
+    await using executor = await started();
+    const gate = deferred();
+    const bulky = new Uint8Array(64 * 1024);
+    const first = executor.submit(slow, 1, gate.promise);
+    const second = executor.submit(async (data: Uint8Array) => slow(data.length), bulky);
+    await macrotask();
+    const sentAhead = [...executor.sentAhead];
+    gate.resolve(); // before any assertion can fail: shutting the executor down waits for the first task
+    expect(sentAhead).toEqual([bulky]);
+    expect([await first, await second]).toEqual([1, 64 * 1024]);
+  });
+
   it('a task sent ahead stays pending and counted as queued; cancel() takes it back and it never runs', async () => {
     await using executor = await started();
     const gate = deferred();
