@@ -314,7 +314,7 @@ class WorkItem implements RunningTask {
  * not over shared memory, which is not copied) make a task travel alone. Batching saves a
  * message's fixed cost, tens of microseconds; copying such an argument costs more than that,
  * and a batch makes one worker receive every copy before it starts: 1 MiB round trips on 2
- * threads ran at 0.67–0.70× piscina's rate batched and 0.85–1.0× alone.
+ * threads, 4 in flight, ran at 2,021 trips/s batched and 2,470 alone (piscina: 3,009).
  */
 const BULKY_ARGUMENT_BYTES = 64 * 1024;
 
