@@ -601,15 +601,18 @@ describe('bulky binary arguments travel alone', () => {
       7,
     ];
     const bulky = [true, false, true, true, true, false, true, false, false];
-    const results = await Promise.all(Array.from({ length: 4 }, () => args.map((arg) => executor.submit(size, arg))).flat());
-    expect(results).toEqual(Array.from({ length: 4 }, () => args.map(size)).flat());
+    // Each four times: the bulky ones first, then the others in one run, so that they queue together.
+    const order = [...args.filter((_, i) => bulky[i]), ...args.filter((_, i) => !bulky[i])].flatMap((arg) => [arg, arg, arg, arg]);
+    const results = await Promise.all(order.map((arg) => executor.submit(size, arg)));
+    expect(results).toEqual(order.map(size));
     const batches = executor.batches as unknown[][];
     for (const [i, arg] of args.entries()) {
       const sizes = batches.filter((batch) => batch.includes(arg)).map((batch) => batch.length);
       expect(sizes.length, `argument ${i}`).toBeGreaterThan(0);
       if (bulky[i]) expect(sizes, `argument ${i} travels alone`).toEqual(sizes.map(() => 1));
     }
-    // the rest were coalesced: the queue was deeper than the workers
+    // the others were coalesced: the queue was deeper than the workers when they came
     expect(Math.max(...batches.map((batch) => batch.length))).toBeGreaterThan(1);
+    expect(batches.flat()).toHaveLength(order.length);
   });
 });
