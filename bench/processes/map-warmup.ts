@@ -9,24 +9,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ProcessPoolExecutor } from '@futures/child-process';
 import { parseArgs } from '../lib/args.js';
-import { range } from '../lib/drivers.js';
 import { collectGarbage } from '../lib/gc.js';
 import { CHUNKSIZES, WORKERS } from './common.js';
-import { tasks } from './pools.js';
+import { createProcessPool, mapIncSum } from './pools.js';
 import { PYTHON } from './python.js';
 
 const ITEMS = 50_000;
 const chunksize = CHUNKSIZES[CHUNKSIZES.length - 1] as number;
 const runs = parseArgs().runs ?? 10;
 
-const executor = new ProcessPoolExecutor({ maxWorkers: WORKERS, execArgv: [] });
-const mapSum = async (n: number): Promise<number> => {
-  let sum = 0;
-  for await (const value of executor.map(tasks.inc, range(n), { chunksize })) sum += value;
-  return sum;
-};
+const executor = createProcessPool();
+const mapSum = (n: number): Promise<number> => mapIncSum(executor, n, chunksize);
 await mapSum(ITEMS / 10);
 const ours: number[] = [];
 for (let r = 0; r < runs; r++) {

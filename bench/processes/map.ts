@@ -4,13 +4,12 @@
  * `executor.map(inc, range(N), chunksize=…)`. The Node peers have no `map`; their best
  * submit-all row is in (1).
  */
-import { range } from '../lib/drivers.js';
 import { formatInteger } from '../lib/format.js';
 import { versusCounterpart } from '../lib/ratios.js';
 import type { Scenario } from '../lib/scenario.js';
 import { throughputScenario, type ThroughputCase } from '../lib/throughput.js';
 import { CHUNKSIZES, QUICK_TASKS, TASKS, WORKERS, incSum } from './common.js';
-import { createClusterPool, createProcessPool, openExecutor, tasks, type OurExecutor } from './pools.js';
+import { createClusterPool, createProcessPool, mapIncSum, openExecutor, type OurExecutor } from './pools.js';
 import { pythonCase, pythonDescription } from './python.js';
 
 const pythonName = (chunksize: number): string => `Python ProcessPoolExecutor: map(inc, items, chunksize=${formatInteger(chunksize)})`;
@@ -18,12 +17,7 @@ const pythonName = (chunksize: number): string => `Python ProcessPoolExecutor: m
 function mapCase(name: string, create: () => OurExecutor, chunksize: number): ThroughputCase {
   return {
     name: `${name}: map(tasks.inc, items, { chunksize: ${formatInteger(chunksize)} })`,
-    open: () =>
-      openExecutor(create, async (executor, n) => {
-        let sum = 0;
-        for await (const value of executor.map(tasks.inc, range(n), { chunksize })) sum += value;
-        return sum;
-      }),
+    open: () => openExecutor(create, (executor, n) => mapIncSum(executor, n, chunksize)),
   };
 }
 

@@ -19,6 +19,7 @@ import { FixedClusterPool } from 'poolifier';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
 import { fileURLToPath } from 'node:url';
+import { range } from '../lib/drivers.js';
 import type { CaseSession, RunResult } from '../lib/throughput.js';
 import { WORKERS } from './common.js';
 
@@ -73,6 +74,13 @@ function ourLibrary(name: string, create: () => OurExecutor): PoolLibrary {
 /** A ProcessPoolExecutor of {@link WORKERS} children; children start when tasks arrive. */
 export function createProcessPool(): ProcessPoolExecutor {
   return new ProcessPoolExecutor({ maxWorkers: WORKERS, execArgv });
+}
+
+/** The map scenario's work: the sum of `executor.map(tasks.inc, range(n), { chunksize })`, read as it comes. */
+export async function mapIncSum(executor: OurExecutor, n: number, chunksize: number): Promise<number> {
+  let sum = 0;
+  for await (const value of executor.map(tasks.inc, range(n), { chunksize })) sum += value;
+  return sum;
 }
 
 /** A ClusterExecutor of {@link WORKERS} cluster workers; they start when tasks arrive. */
