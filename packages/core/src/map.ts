@@ -560,6 +560,6 @@ export class MapIterator<R> implements AsyncIterableIterator<R> {
 const nothingToSubmit = (): never => {
   throw new Error('nothing is submitted through this map');
 };
-keepShape(new ChunkSlot(keepShape(new Future()), 0));
+keepShape(new ChunkSlot(new Future(), 0));
 keepShape(new ChunkResults(0));
 keepShape(new MapIterator({ submit: nothingToSubmit, submitChunk: undefined, waitForRoom: () => undefined }, [], undefined, undefined, 'map'));
