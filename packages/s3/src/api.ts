@@ -1,0 +1,148 @@
+/**
+ * The public operations: the bulk ones (`upload`, `download`, `copy`, `sync`, `remove`) and the
+ * single-object ones (`uploadFile`, `downloadFile`) they are built from.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, type S3ConnectionOptions } from './client.js';
+import { getFile, putFile, type ObjectSettings, type ObjectTransfer } from './objects.js';
+import { DEFAULTS, MIN_PART_SIZE, type SyncOptions, type TransferOptions, type TransferSummary } from './options.js';
+import { runBulk } from './run.js';
+
+/**
+ * Uploads every file under `directory` to `destination` (`s3://bucket/prefix`), keys being the
+ * prefix plus the path relative to `directory` with `/` separators (`aws s3 cp --recursive`).
+ *
+ * @example const summary = await upload('./site', 's3://my-bucket/site/', { concurrency: 32, exclude: ['**\/.git/**'] });
+ */
+export function upload(directory: string, destination: string, options: TransferOptions = {}): Promise<TransferSummary> {
+  return runBulk('upload', directory, destination, options, ['local->s3']);
+}
+
+/**
+ * Downloads every object under `source` (`s3://bucket/prefix`) into `directory`, paths being
+ * the keys without the prefix. Keys that would land outside `directory` are refused and listed
+ * in the summary's failures; files appear only once complete and verified.
+ *
+ * @example await download('s3://my-bucket/photos/', './photos', { include: ['**\/*.jpg'] });
+ */
+export function download(source: string, directory: string, options: TransferOptions = {}): Promise<TransferSummary> {
+  return runBulk('download', source, directory, options, ['s3->local']);
+}
+
+/**
+ * Copies every object under `source` to `destination` on the server (CopyObject; UploadPartCopy
+ * in parallel parts for large objects): the bytes never pass through this machine.
+ *
+ * @example await copy('s3://old-bucket/data/', 's3://new-bucket/archive/data/');
+ */
+export function copy(source: string, destination: string, options: TransferOptions = {}): Promise<TransferSummary> {
+  return runBulk('copy', source, destination, options, ['s3->s3']);
+}
+
+/**
+ * Makes `destination` like `source`, transferring only what differs (see `compare`), in either
+ * direction or between two S3 locations; with `delete`, also removes what the source lacks.
+ * Running it again after an interruption finishes the job.
+ *
+ * @example await sync('./build', 's3://my-bucket/www/', { delete: true, exclude: ['*.map'] });
+ */
+export function sync(source: string, destination: string, options: SyncOptions = {}): Promise<TransferSummary> {
+  return runBulk('sync', source, destination, options, ['local->s3', 's3->local', 's3->s3']);
+}
+
+/**
+ * Deletes every object under `target` (`s3://bucket/prefix`; filtered by `include`/`exclude`),
+ * 1,000 per request.
+ *
+ * @example await remove('s3://my-bucket/tmp/', { dryRun: true });
+ */
+export function remove(target: string, options: TransferOptions = {}): Promise<TransferSummary> {
+  return runBulk('remove', target, target, options, ['s3->s3']);
+}
+
+/** Options of {@link uploadFile} and {@link downloadFile}. */
+export interface FileTransferOptions extends S3ConnectionOptions {
+  /** The bucket. */
+  readonly bucket: string;
+  /** The object's key. */
+  readonly key: string;
+  /** The local file. */
+  readonly file: string;
+  /** The client; else one is made from the connection options and destroyed afterwards. */
+  readonly client?: S3Client | undefined;
+  /** Bytes per part or range (>= 5 MiB). @default 8 MiB */
+  readonly partSize?: number | undefined;
+  /** Multipart (upload) or ranged (download) from this size on. @default 16 MiB */
+  readonly multipartThreshold?: number | undefined;
+  /** Parts or ranges in flight at once. @default 4 */
+  readonly partConcurrency?: number | undefined;
+  /** Retries per request beyond the SDK's own. @default 3 */
+  readonly retries?: number | undefined;
+  /** Aborts the transfer (a multipart upload is aborted, a partial download removed). */
+  readonly signal?: AbortSignal | undefined;
+  /** Bytes moved so far, as they move. */
+  readonly onProgress?: ((bytes: number) => void) | undefined;
+  /** Uploads: the Content-Type (else from the file's extension). */
+  readonly contentType?: string | undefined;
+  /** Uploads: user metadata (`x-amz-meta-*`). */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+}
+
+function fileSettings(options: FileTransferOptions): { client: S3Client; own: boolean; settings: ObjectSettings } {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with bucket, key and file');
+  for (const name of ['bucket', 'key', 'file'] as const) {
+    if (typeof options[name] !== 'string' || options[name] === '') throw new TypeError(`${name} must be a non-empty string, got ${JSON.stringify(options[name])}`);
+  }
+  const partSize = options.partSize ?? DEFAULTS.partSize;
+  if (!Number.isInteger(partSize) || partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be a whole number >= ${MIN_PART_SIZE} (5 MiB), got ${String(options.partSize)}`);
+  const multipartThreshold = options.multipartThreshold ?? Math.max(DEFAULTS.multipartThreshold, partSize);
+  if (!Number.isInteger(multipartThreshold) || multipartThreshold < MIN_PART_SIZE) throw new RangeError(`multipartThreshold must be a whole number >= ${MIN_PART_SIZE}, got ${String(options.multipartThreshold)}`);
+  const partConcurrency = options.partConcurrency ?? DEFAULTS.partConcurrency;
+  if (!Number.isInteger(partConcurrency) || partConcurrency < 1) throw new RangeError(`partConcurrency must be a whole number >= 1, got ${String(options.partConcurrency)}`);
+  const retries = options.retries ?? DEFAULTS.retries;
+  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a whole number >= 0, got ${String(options.retries)}`);
+  let moved = 0;
+  const onProgress = options.onProgress;
+  const settings: ObjectSettings = {
+    partSize,
+    multipartThreshold,
+    partConcurrency,
+    retries,
+    signal: options.signal,
+    onBytes: onProgress === undefined ? undefined : (delta) => onProgress((moved += delta)),
+  };
+  const client = options.client ?? createS3Client(options);
+  return { client, own: options.client === undefined, settings };
+}
+
+/**
+ * Uploads one file to `s3://bucket/key`, multipart (parts in parallel) from
+ * `multipartThreshold` on, every part checked with Content-MD5; a failed multipart upload is
+ * aborted. boto3's `upload_file`, for use with `executor.submit`.
+ *
+ * @example await executor.submit(uploadFile, { client, bucket: 'b', key: 'a.txt', file: './a.txt' });
+ */
+export async function uploadFile(options: FileTransferOptions): Promise<ObjectTransfer> {
+  const { client, own, settings } = fileSettings(options);
+  try {
+    return await putFile(client, settings, { path: options.file, bucket: options.bucket, key: options.key, contentType: options.contentType, metadata: options.metadata });
+  } finally {
+    if (own) client.destroy();
+  }
+}
+
+/**
+ * Downloads `s3://bucket/key` to a file, as parallel ranged GETs from `multipartThreshold` on,
+ * into a temporary file renamed over `file` once complete and verified against the ETag.
+ * boto3's `download_file`.
+ *
+ * @example await executor.submit(downloadFile, { client, bucket: 'b', key: 'a.txt', file: './a.txt' });
+ */
+export async function downloadFile(options: FileTransferOptions): Promise<ObjectTransfer> {
+  const { client, own, settings } = fileSettings(options);
+  try {
+    return await getFile(client, settings, { bucket: options.bucket, key: options.key, path: options.file });
+  } finally {
+    if (own) client.destroy();
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * @futures/s3: bulk S3 transfers on `@aws-sdk/client-s3` over any @futures executor: upload a
+ * tree, download a prefix, copy, sync and delete thousands of objects at once; multipart and
+ * ranged, every byte checked, retried, resumable by `sync`.
+ *
+ * @packageDocumentation
+ */
+export { copy, download, downloadFile, remove, sync, upload, uploadFile, type FileTransferOptions } from './api.js';
+export { createS3Client, type S3ConnectionOptions } from './client.js';
+export { isS3TransferError, S3TransferError, type S3ErrorCode } from './errors.js';
+export { multipartEtag, type ObjectTransfer } from './objects.js';
+export {
+  DEFAULTS,
+  MAX_PARTS,
+  MIN_PART_SIZE,
+  type CompareMode,
+  type FilterOptions,
+  type ObjectOutcome,
+  type PlannedAction,
+  type SkippedEntry,
+  type SyncOptions,
+  type TransferFailure,
+  type TransferOptions,
+  type TransferProgress,
+  type TransferSummary,
+} from './options.js';
+export { unsafeKeyReason } from './paths.js';
+export { formatS3Uri, isS3Uri, parseS3Uri, type S3Location } from './uri.js';
