@@ -22,6 +22,9 @@ import { main as daemonThread } from './daemon-thread.ts';
 import { main as queueWorker } from './queue-worker.ts';
 import { main as squaresMap } from './squares-map.ts';
 import { main as squaresAsCompleted } from './squares-as-completed.ts';
+import { main as s3Download } from './s3-download.ts';
+import { main as s3Upload } from './s3-upload.ts';
+import { main as s3Bulk } from './s3-bulk.ts';
 import { main as processSquares } from './process-squares.ts';
 import { main as processSharedCounter } from './process-shared-counter.ts';
 import { main as processQueue } from './process-queue.ts';
@@ -89,6 +92,9 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'queue-worker', title: 'Worker threads consuming a shared Queue until a sentinel', seed: '003', section: 'The Threading Module: Thread Communication', main: queueWorker },
   { name: 'squares-map', title: 'Squares with map', seed: '003', section: 'The Concurrent.futures Module: ThreadPoolExecutor', main: squaresMap },
   { name: 'squares-as-completed', title: 'Squares with submit and asCompleted', seed: '003', section: 'The Concurrent.futures Module: Future Objects', main: squaresAsCompleted },
+  { name: 's3-download', title: 'Downloading files from S3 at once, with submit and asCompleted', seed: '003', section: 'Use Case: S3', main: s3Download },
+  { name: 's3-upload', title: 'Uploading files to S3 at once, with submit and asCompleted', seed: '003', section: 'Use Case: S3', main: s3Upload },
+  { name: 's3-bulk', title: 'Bulk: a folder to S3 and back with @futures/s3', seed: '003', section: 'Use Case: S3', main: s3Bulk },
   { name: 'image-processing', title: 'Resizing images in worker threads, then thumbnails with @futures/thumbnails', seed: '001', section: 'Practical Examples: 2. Image Processing', main: imageProcessing },
   { name: 'scrape-sites', title: 'Scraping several sites, then crawling them, politely with @futures/scrape', seed: '001', section: 'Practical Examples: 1. Web Scraping', main: scrapeSites },
   { name: 'process-squares', title: 'Squares printed by five separate processes', seed: '003', section: 'The Multiprocessing Module: Creating Processes', main: processSquares },
