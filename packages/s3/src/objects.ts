@@ -24,7 +24,7 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { S3TransferError } from './errors.js';
+import { isS3TransferError, S3TransferError } from './errors.js';
 import { eachLimited } from './limit.js';
 import { unquote } from './list.js';
 import { contentTypeFor } from './mime.js';
@@ -293,7 +293,12 @@ export async function getFile(client: S3Client, settings: ObjectSettings, job: G
       size = known.size;
       etag = known.etag;
     }
-    const outcome = size < settings.multipartThreshold && !MULTIPART.test(etag) ? await getSingle(client, settings, job, temp, size, etag) : await getRanged(client, settings, job, temp, size, etag, known);
+    const whole = size < settings.multipartThreshold && !MULTIPART.test(etag);
+    const outcome = whole
+      ? await getSingle(client, settings, job, temp, size, etag)
+      : // Each range is retried on its own; a mismatch of the whole (which range was damaged is not
+        // known) fetches every range again.
+        await retrying({ ...settings, retryIf: (error) => isS3TransferError(error, 'ERR_S3_CHECKSUM_MISMATCH') }, () => getRanged(client, settings, job, temp, size, etag, known));
     if (outcome.mtimeMs !== undefined) await utimes(temp, new Date(), new Date(outcome.mtimeMs));
     await rename(temp, path);
     return { bucket, key, path, bytes: size, parts: outcome.parts, verified: outcome.verified, etag };

@@ -43,6 +43,8 @@ export interface RetrySettings {
   readonly signal?: AbortSignal | undefined;
   /** Called before each retry (for counting). */
   readonly onRetry?: ((error: unknown, attempt: number) => void) | undefined;
+  /** Which failures to retry. @default {@link isRetryable} */
+  readonly retryIf?: ((error: unknown) => boolean) | undefined;
   /** First backoff, doubled each time (full jitter), capped at 5 s. @default 100 */
   readonly baseDelayMs?: number | undefined;
 }
@@ -54,7 +56,7 @@ export async function retrying<T>(settings: RetrySettings, attempt: (index: numb
     try {
       return await attempt(index);
     } catch (error) {
-      if (settings.signal?.aborted === true || index >= settings.retries || !isRetryable(error)) throw error;
+      if (settings.signal?.aborted === true || index >= settings.retries || !(settings.retryIf ?? isRetryable)(error)) throw error;
       settings.onRetry?.(error, index + 1);
       await sleep(Math.random() * Math.min(5_000, (settings.baseDelayMs ?? 100) * 2 ** index), settings.signal);
     }

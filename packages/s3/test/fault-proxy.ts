@@ -19,6 +19,8 @@
  *   connection is reset (TCP RST) before any byte of the response.
  * - `{ resetAfterResponseBytes: n }`: forwarded, the status line, headers and the first n body bytes
  *   are relayed, then the client's connection is reset: a body cut mid-stream.
+ * - `{ corruptResponseByte: n }`: forwarded, and byte n of the response body is flipped on its way
+ *   (length and headers unchanged): damage that only a checksum can see.
  * - `{ delayMs }`: waits that long before forwarding; combines with the others.
  *
  * Only the `Expect` header is not forwarded: the proxy answers `100 Continue` itself.
@@ -49,6 +51,7 @@ export type Fault =
   | { readonly status: number; readonly code?: string; readonly message?: string; readonly delayMs?: number }
   | { readonly resetBeforeResponse: true; readonly delayMs?: number }
   | { readonly resetAfterResponseBytes: number; readonly delayMs?: number }
+  | { readonly corruptResponseByte: number; readonly delayMs?: number }
   | { readonly delayMs: number };
 
 /** Which requests get a fault (every given condition must hold), and how many times. */
@@ -221,6 +224,23 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return;
       }
       res.writeHead(response.statusCode ?? 502, response.statusMessage, forwardedHeaders(response.rawHeaders, []));
+      if (fault && 'corruptResponseByte' in fault) {
+        let offset = 0;
+        response.on('data', (chunk: Buffer) => {
+          const at = fault.corruptResponseByte - offset;
+          offset += chunk.length;
+          if (at >= 0 && at < chunk.length) {
+            chunk = Buffer.from(chunk);
+            chunk[at] = (chunk[at] ?? 0) ^ 0xff;
+          }
+          if (!res.write(chunk)) {
+            response.pause();
+            res.once('drain', () => response.resume());
+          }
+        });
+        response.on('end', () => res.end());
+        return;
+      }
       if (!(fault && 'resetAfterResponseBytes' in fault)) {
         response.pipe(res);
         return;

@@ -161,3 +161,49 @@ describe('transient failures (through a fault proxy)', () => {
     expect(summary.bytes).toBe(big.length + small.length); // bytes of the cut tries are not counted twice
   });
 });
+
+describe('damaged bytes (through a fault proxy that flips one byte)', () => {
+  let proxy: FaultProxy;
+  beforeEach(async () => {
+    proxy = await startFaultProxy(s3Connection().endpoint);
+  });
+  afterEach(async () => {
+    await proxy.close();
+  });
+  const viaProxy = (): ReturnType<typeof s3Connection> => ({ ...s3Connection(), endpoint: proxy.endpoint });
+
+  it('a damaged body is caught by the MD5 check and fetched again; the file is right', async () => {
+    const data = randomBytes(200_000);
+    await put('x/one.bin', data);
+    proxy.plan([{ method: 'GET', key: 'x/one.bin', fault: { corruptResponseByte: 12_345 }, times: 1 }]);
+    const file = join(work, 'one.bin');
+    const result = await downloadFile({ ...viaProxy(), bucket, key: 'x/one.bin', file });
+    expect(result.verified).toBe('md5');
+    expect(proxy.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+    expect((await readFile(file)).equals(data)).toBe(true);
+  });
+
+  it('a range damaged once is caught by the multipart ETag check, and the object fetched again', async () => {
+    const data = randomBytes(11 * MiB);
+    await writeFile(join(work, 'big.bin'), data);
+    await upload(work, `s3://${bucket}/z`, { ...s3Connection(), ...SMALL_PARTS });
+    proxy.plan([{ method: 'GET', match: (r) => r.headers.range === 'bytes=0-5242879', fault: { corruptResponseByte: 4_000_000 }, times: 1 }]);
+    const file = join(work, 'back.bin');
+    const result = await downloadFile({ ...viaProxy(), ...SMALL_PARTS, bucket, key: 'z/big.bin', file });
+    expect(result.verified).toBe('multipart-md5');
+    expect((await readFile(file)).equals(data)).toBe(true);
+  });
+
+  it('a range damaged every time fails with ERR_S3_CHECKSUM_MISMATCH and leaves no file', async () => {
+    const data = randomBytes(11 * MiB); // multipart, so its ETag is checked over the parts
+    const source = join(work, 'big.bin');
+    await writeFile(source, data);
+    await upload(work, `s3://${bucket}/y`, { ...s3Connection(), ...SMALL_PARTS });
+    proxy.plan([{ method: 'GET', match: (r) => r.headers.range === 'bytes=5242880-10485759', fault: { corruptResponseByte: 1 }, times: 100 }]);
+    const target = join(work, 'target');
+    const summary = await download(`s3://${bucket}/y/`, target, { ...viaProxy(), ...SMALL_PARTS, retries: 2 });
+    expect(summary.failures).toEqual([expect.objectContaining({ key: 'y/big.bin', code: 'ERR_S3_CHECKSUM_MISMATCH' })]);
+    expect(proxy.requests.filter((r) => r.fault !== undefined)).toHaveLength(3); // the whole object fetched again twice
+    expect(await readdir(target)).toEqual([]);
+  });
+});
