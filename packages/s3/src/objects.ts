@@ -364,16 +364,21 @@ async function getSingle(client: S3Client, settings: ObjectSettings, job: GetFil
   });
 }
 
-/** The part size a multipart ETag was computed over, when it can be found: our metadata, else part 1's size. */
-async function uploadedPartSize(client: S3Client, settings: ObjectSettings, job: GetFileJob, size: number, parts: number, known: ObjectHead): Promise<number | undefined> {
+/**
+ * The part size a multipart ETag (`<md5>-parts`) of an object of `size` bytes was computed
+ * over, when it can be found: our metadata (from `known`, or a HEAD), else part 1's size
+ * (`HEAD ?partNumber=1`; some servers, Ceph's radosgw among them, ignore it and answer with the
+ * whole object, which then does not fit). `undefined`: only the size can be checked.
+ */
+export async function uploadedPartSize(client: S3Client, settings: ObjectSettings, bucket: string, key: string, size: number, parts: number, known?: { readonly metadata: Record<string, string> }): Promise<number | undefined> {
   const fits = (partSize: number): boolean => Number.isInteger(partSize) && partSize > 0 && Math.ceil(size / partSize) === parts;
-  const stored = Number(known.metadata[META_PART_SIZE]);
+  const stored = Number((known ?? (await head(client, settings, bucket, key))).metadata[META_PART_SIZE]);
   if (fits(stored)) return stored;
   try {
-    const first = await head(client, settings, job.bucket, job.key, 1);
+    const first = await head(client, settings, bucket, key, 1);
     if (fits(first.size)) return first.size;
   } catch {
-    // The server does not answer per-part HEADs: only the size can be checked.
+    // The server does not answer per-part HEADs.
   }
   return undefined;
 }
@@ -384,7 +389,7 @@ async function getRanged(client: S3Client, settings: ObjectSettings, job: GetFil
   if (etag !== '' && info.etag !== '' && info.etag !== etag) {
     throw new S3TransferError('ERR_S3_SOURCE_CHANGED', `downloading ${job.key}: the object changed since it was listed (ETag ${etag} → ${info.etag})`, { key: job.key, path: job.path });
   }
-  const uploaded = multipart === null || !info.md5 ? undefined : await uploadedPartSize(client, settings, job, size, Number(multipart[1]), info);
+  const uploaded = multipart === null || !info.md5 ? undefined : await uploadedPartSize(client, settings, job.bucket, job.key, size, Number(multipart[1]), info);
   const rangeSize = uploaded ?? settings.partSize;
   const count = Math.max(1, Math.ceil(size / rangeSize));
   const digests: Buffer[] = new Array<Buffer>(count);

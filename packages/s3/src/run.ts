@@ -15,7 +15,7 @@ import { S3TransferError } from './errors.js';
 import { createFilter } from './filter.js';
 import { listObjects, type RemoteObject } from './list.js';
 import { walkTree, type LocalFile } from './local.js';
-import { localEtag, META_PART_SIZE, type ObjectSettings, type ObjectTransfer } from './objects.js';
+import { localEtag, uploadedPartSize, type ObjectSettings, type ObjectTransfer } from './objects.js';
 import { resolveOptions, type ObjectOutcome, type PlannedAction, type ResolvedOptions, type SkippedEntry, type SyncOptions, type TransferFailure, type TransferProgress, type TransferSummary } from './options.js';
 import { localPathFor } from './paths.js';
 import { aborts, retrying, toTransferError } from './retry.js';
@@ -218,20 +218,9 @@ async function sameLocalRemote(run: Run, file: LocalFile, remote: RemoteObject, 
   }
 }
 
-async function remotePartSize(run: Run, remote: RemoteObject, parts: number): Promise<number | undefined> {
-  const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+function remotePartSize(run: Run, remote: RemoteObject, parts: number): Promise<number | undefined> {
   const bucket = run.source.kind === 's3' ? run.source.location.bucket : run.destination.kind === 's3' ? run.destination.location.bucket : '';
-  const fits = (size: number): boolean => Number.isInteger(size) && size > 0 && Math.ceil(remote.size / size) === parts;
-  const answer = await retrying({ retries: run.resolved.retries, signal: run.signal }, () => run.client.send(new HeadObjectCommand({ Bucket: bucket, Key: remote.key }), aborts(run.signal)));
-  const stored = Number(answer.Metadata?.[META_PART_SIZE]);
-  if (fits(stored)) return stored;
-  try {
-    const first = await run.client.send(new HeadObjectCommand({ Bucket: bucket, Key: remote.key, PartNumber: 1 }), aborts(run.signal));
-    if (fits(first.ContentLength ?? 0)) return first.ContentLength;
-  } catch {
-    // no per-part HEAD: cannot compare by checksum
-  }
-  return undefined;
+  return uploadedPartSize(run.client, objectSettings(run), bucket, remote.key, remote.size, parts);
 }
 
 function sameRemoteRemote(run: Run, source: RemoteObject, target: RemoteObject): boolean {
@@ -379,6 +368,12 @@ function summarize(run: Run, plan: Plan, tally: Tally, started: number, actions:
 
 /** The task module: `tasks.ts` when these sources run as TypeScript (tests), `tasks.js` once built. */
 const TASK_MODULE = new URL(import.meta.url.endsWith('.ts') ? './tasks.ts' : './tasks.js', import.meta.url);
+/** How each object moves, from the run's options. */
+function objectSettings(run: Run): ObjectSettings {
+  const { partSize, multipartThreshold, partConcurrency, retries } = run.resolved;
+  return { partSize, multipartThreshold, partConcurrency, retries, signal: run.signal };
+}
+
 const TRANSFER_TASK = taskRef<[TransferObjectJob], TransferObjectOutcome>(TASK_MODULE, 'transferObject');
 
 async function runTransfers(run: Run, transfers: readonly ObjectAction[], tally: Tally): Promise<void> {
@@ -387,16 +382,10 @@ async function runTransfers(run: Run, transfers: readonly ObjectAction[], tally:
   const owned = run.options.executor === undefined;
   const executor: Executor = run.options.executor ?? new AsyncExecutor({ maxWorkers: resolved.concurrency });
   const inProcess = executor.capabilities.plainFunctions;
-  const settings: ObjectSettings = {
-    partSize: resolved.partSize,
-    multipartThreshold: resolved.multipartThreshold,
-    partConcurrency: resolved.partConcurrency,
-    retries: resolved.retries,
-    signal,
-    onBytes: (delta) => tally.bytes(delta),
-  };
+  const settings: ObjectSettings = { ...objectSettings(run), onBytes: (delta) => tally.bytes(delta) };
   const connection = connectionOf(run.options, resolved);
-  const job = (action: ObjectAction): TransferObjectJob => ({ connection, settings: { partSize: resolved.partSize, multipartThreshold: resolved.multipartThreshold, partConcurrency: resolved.partConcurrency, retries: resolved.retries }, action });
+  const { partSize, multipartThreshold, partConcurrency, retries } = resolved;
+  const job = (action: ObjectAction): TransferObjectJob => ({ connection, settings: { partSize, multipartThreshold, partConcurrency, retries }, action });
 
   async function one(action: ObjectAction): Promise<void> {
     const key = actionKey(action);
