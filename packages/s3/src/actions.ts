@@ -3,7 +3,7 @@
  * event loop, a worker thread, a child process), and the function that runs it.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { copyObject, getFile, putFile, type ObjectSettings, type ObjectTransfer } from './objects.js';
+import { serverCopy, getFile, putFile, type ObjectSettings, type ObjectTransfer } from './objects.js';
 
 /** A planned object transfer. */
 export type ObjectAction =
@@ -23,7 +23,7 @@ export function runAction(client: S3Client, settings: ObjectSettings, action: Ob
     case 'download':
       return getFile(client, settings, action);
     case 'copy':
-      return copyObject(client, settings, action);
+      return serverCopy(client, settings, action);
   }
 }
 

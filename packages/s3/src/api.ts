@@ -2,9 +2,10 @@
  * The public operations: the bulk ones (`upload`, `download`, `copy`, `sync`, `remove`) and the
  * single-object ones (`uploadFile`, `downloadFile`) they are built from.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type S3ConnectionOptions } from './client.js';
-import { getFile, putFile, type ObjectSettings, type ObjectTransfer } from './objects.js';
+import { getFile, putFile, serverCopy, statObject, type ObjectSettings, type ObjectTransfer } from './objects.js';
+import { aborts, retrying, toTransferError } from './retry.js';
 import { DEFAULTS, MIN_PART_SIZE, type SyncOptions, type TransferOptions, type TransferSummary } from './options.js';
 import { runBulk } from './run.js';
 
@@ -60,19 +61,13 @@ export function remove(target: string, options: TransferOptions = {}): Promise<T
   return runBulk('remove', target, target, options, ['s3->s3']);
 }
 
-/** Options of {@link uploadFile} and {@link downloadFile}. */
-export interface FileTransferOptions extends S3ConnectionOptions {
-  /** The bucket. */
-  readonly bucket: string;
-  /** The object's key. */
-  readonly key: string;
-  /** The local file. */
-  readonly file: string;
+/** How to reach S3 and move one object: the options every single-object function takes. */
+export interface ObjectOptions extends S3ConnectionOptions {
   /** The client; else one is made from the connection options and destroyed afterwards. */
   readonly client?: S3Client | undefined;
   /** Bytes per part or range (>= 5 MiB). @default 8 MiB */
   readonly partSize?: number | undefined;
-  /** Multipart (upload) or ranged (download) from this size on. @default 16 MiB */
+  /** Multipart (upload, copy) or ranged (download) from this size on. @default 16 MiB */
   readonly multipartThreshold?: number | undefined;
   /** Parts or ranges in flight at once. @default 4 */
   readonly partConcurrency?: number | undefined;
@@ -82,16 +77,47 @@ export interface FileTransferOptions extends S3ConnectionOptions {
   readonly signal?: AbortSignal | undefined;
   /** Bytes moved so far, as they move. */
   readonly onProgress?: ((bytes: number) => void) | undefined;
+}
+
+/** Options of {@link uploadFile} and {@link downloadFile}. */
+export interface FileTransferOptions extends ObjectOptions {
+  /** The bucket. */
+  readonly bucket: string;
+  /** The object's key. */
+  readonly key: string;
+  /** The local file. */
+  readonly file: string;
   /** Uploads: the Content-Type (else from the file's extension). */
   readonly contentType?: string | undefined;
   /** Uploads: user metadata (`x-amz-meta-*`). */
   readonly metadata?: Readonly<Record<string, string>> | undefined;
 }
 
-function fileSettings(options: FileTransferOptions): { client: S3Client; own: boolean; settings: ObjectSettings } {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with bucket, key and file');
-  for (const name of ['bucket', 'key', 'file'] as const) {
-    if (typeof options[name] !== 'string' || options[name] === '') throw new TypeError(`${name} must be a non-empty string, got ${JSON.stringify(options[name])}`);
+/** Options of {@link copyObject}. */
+export interface ObjectCopyOptions extends ObjectOptions {
+  /** The source's bucket. */
+  readonly sourceBucket: string;
+  /** The source's key. */
+  readonly sourceKey: string;
+  /** The destination's bucket. */
+  readonly bucket: string;
+  /** The destination's key. */
+  readonly key: string;
+}
+
+/** Options of {@link deleteObject}. */
+export interface ObjectDeleteOptions extends Pick<ObjectOptions, keyof S3ConnectionOptions | 'client' | 'retries' | 'signal'> {
+  /** The bucket. */
+  readonly bucket: string;
+  /** The key. */
+  readonly key: string;
+}
+
+function objectSettings(options: ObjectOptions, required: readonly string[]): { client: S3Client; own: boolean; settings: ObjectSettings } {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with ${required.join(', ')}`);
+  for (const name of required) {
+    const value = (options as Record<string, unknown>)[name];
+    if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
   const partSize = options.partSize ?? DEFAULTS.partSize;
   if (!Number.isInteger(partSize) || partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be a whole number >= ${MIN_PART_SIZE} (5 MiB), got ${String(options.partSize)}`);
@@ -123,7 +149,7 @@ function fileSettings(options: FileTransferOptions): { client: S3Client; own: bo
  * @example await executor.submit(uploadFile, { client, bucket: 'b', key: 'a.txt', file: './a.txt' });
  */
 export async function uploadFile(options: FileTransferOptions): Promise<ObjectTransfer> {
-  const { client, own, settings } = fileSettings(options);
+  const { client, own, settings } = objectSettings(options, ['bucket', 'key', 'file']);
   try {
     return await putFile(client, settings, { path: options.file, bucket: options.bucket, key: options.key, contentType: options.contentType, metadata: options.metadata });
   } finally {
@@ -139,9 +165,41 @@ export async function uploadFile(options: FileTransferOptions): Promise<ObjectTr
  * @example await executor.submit(downloadFile, { client, bucket: 'b', key: 'a.txt', file: './a.txt' });
  */
 export async function downloadFile(options: FileTransferOptions): Promise<ObjectTransfer> {
-  const { client, own, settings } = fileSettings(options);
+  const { client, own, settings } = objectSettings(options, ['bucket', 'key', 'file']);
   try {
     return await getFile(client, settings, { bucket: options.bucket, key: options.key, path: options.file });
+  } finally {
+    if (own) client.destroy();
+  }
+}
+
+/**
+ * Copies `s3://sourceBucket/sourceKey` to `s3://bucket/key` on the server (CopyObject, or
+ * UploadPartCopy in parallel parts from `multipartThreshold` on, keeping type and metadata).
+ *
+ * @example await copyObject({ client, sourceBucket: 'b', sourceKey: 'a.jpg', bucket: 'b', key: 'archive/a.jpg' });
+ */
+export async function copyObject(options: ObjectCopyOptions): Promise<ObjectTransfer> {
+  const { client, own, settings } = objectSettings(options, ['sourceBucket', 'sourceKey', 'bucket', 'key']);
+  try {
+    const { size, etag } = await statObject(client, settings, options.sourceBucket, options.sourceKey);
+    return await serverCopy(client, settings, { from: { bucket: options.sourceBucket, key: options.sourceKey, size, etag }, to: { bucket: options.bucket, key: options.key } });
+  } finally {
+    if (own) client.destroy();
+  }
+}
+
+/**
+ * Deletes `s3://bucket/key` (nothing happens when there is no such object, as in S3).
+ *
+ * @example await deleteObject({ client, bucket: 'b', key: 'tmp/a.txt' });
+ */
+export async function deleteObject(options: ObjectDeleteOptions): Promise<void> {
+  const { client, own, settings } = objectSettings(options, ['bucket', 'key']);
+  try {
+    await retrying(settings, () => client.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: options.key }), aborts(settings.signal)));
+  } catch (error) {
+    throw toTransferError(error, { key: options.key, doing: `deleting in bucket ${options.bucket}:` }, settings.signal);
   } finally {
     if (own) client.destroy();
   }

@@ -5,7 +5,21 @@
  *
  * @packageDocumentation
  */
-export { copy, download, downloadFile, remove, sync, upload, uploadFile, type FileTransferOptions } from './api.js';
+export {
+  copy,
+  copyObject,
+  deleteObject,
+  download,
+  downloadFile,
+  remove,
+  sync,
+  upload,
+  uploadFile,
+  type FileTransferOptions,
+  type ObjectCopyOptions,
+  type ObjectDeleteOptions,
+  type ObjectOptions,
+} from './api.js';
 export { createS3Client, type S3ConnectionOptions } from './client.js';
 export { isS3TransferError, S3TransferError, type S3ErrorCode } from './errors.js';
 export { multipartEtag, type ObjectTransfer } from './objects.js';

@@ -454,8 +454,20 @@ export interface CopyJob {
   readonly to: { readonly bucket: string; readonly key: string };
 }
 
+/**
+ * The size and ETag of `bucket/key` (a HEAD), for single-object calls that have no listing.
+ */
+export async function statObject(client: S3Client, settings: ObjectSettings, bucket: string, key: string): Promise<{ size: number; etag: string }> {
+  try {
+    const { size, etag } = await head(client, settings, bucket, key);
+    return { size, etag };
+  } catch (error) {
+    throw toTransferError(error, { key, doing: `reading in bucket ${bucket}:` }, settings.signal);
+  }
+}
+
 /** Copies one object on the server (UploadPartCopy in parallel parts from `multipartThreshold` on). */
-export async function copyObject(client: S3Client, settings: ObjectSettings, job: CopyJob): Promise<ObjectTransfer> {
+export async function serverCopy(client: S3Client, settings: ObjectSettings, job: CopyJob): Promise<ObjectTransfer> {
   const { from, to } = job;
   const ifMatch = from.etag === '' ? undefined : `"${from.etag}"`;
   try {

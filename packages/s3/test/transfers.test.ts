@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ThreadPoolExecutor } from '@futures/worker-threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { copy, download, downloadFile, remove, sync, upload, uploadFile, type TransferProgress } from '../src/index.ts';
+import { copy, copyObject, deleteObject, download, downloadFile, remove, sync, upload, uploadFile, type TransferProgress } from '../src/index.ts';
 import { emptyAndDeleteBucket, freshBucket, listMultipartUploads, s3Connection, testClient } from './helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -222,6 +222,23 @@ describe('single objects', () => {
     const mtime = (await stat(back)).mtimeMs;
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'one.bin' }));
     expect(Math.abs(mtime - head.LastModified!.getTime())).toBeLessThan(1000); // the object's LastModified
+  });
+
+  it('copyObject copies (and renames) one object on the server, multipart when large; deleteObject deletes one', async () => {
+    const data = randomBytes(11 * MiB);
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/big.bin', Body: data, ContentType: 'video/mp4' }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/small.txt', Body: 'small' }));
+    const big = await copyObject({ ...s3Connection(), ...SMALL_PARTS, sourceBucket: bucket, sourceKey: 'a/big.bin', bucket, key: 'b/renamed.bin' });
+    expect(big).toMatchObject({ key: 'b/renamed.bin', bytes: data.length, parts: 3 });
+    expect(md5(await body('b/renamed.bin'))).toBe(md5(data));
+    expect((await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'b/renamed.bin' }))).ContentType).toBe('video/mp4');
+    expect(await copyObject({ ...s3Connection(), sourceBucket: bucket, sourceKey: 'a/small.txt', bucket, key: 'small-copy.txt' })).toMatchObject({ bytes: 5, parts: 1, verified: 'md5' });
+    await expect(copyObject({ ...s3Connection(), sourceBucket: bucket, sourceKey: 'a/none', bucket, key: 'x' })).rejects.toMatchObject({ code: 'ERR_S3_NOT_FOUND', key: 'a/none' });
+
+    await deleteObject({ ...s3Connection(), bucket, key: 'a/small.txt' });
+    await deleteObject({ ...s3Connection(), bucket, key: 'a/never-was' }); // as in S3: no error
+    expect(await keys()).toEqual(['a/big.bin', 'b/renamed.bin', 'small-copy.txt']);
+    await expect(deleteObject({ ...s3Connection(), bucket: 'no-such-bucket-futures', key: 'k' })).rejects.toMatchObject({ code: 'ERR_S3_NOT_FOUND' });
   });
 
   it('a missing object fails with ERR_S3_NOT_FOUND and leaves no file', async () => {
