@@ -4,7 +4,8 @@
  */
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type S3ConnectionOptions } from './client.js';
-import { getFile, putFile, serverCopy, statObject, type ObjectSettings, type ObjectTransfer } from './objects.js';
+import { S3TransferError } from './errors.js';
+import { getFile, putFile, serverCopy, statObject, type ObjectInfo, type ObjectSettings, type ObjectTransfer } from './objects.js';
 import { aborts, retrying, toTransferError } from './retry.js';
 import { DEFAULTS, MIN_PART_SIZE, type SyncOptions, type TransferOptions, type TransferSummary } from './options.js';
 import { runBulk } from './run.js';
@@ -105,7 +106,7 @@ export interface ObjectCopyOptions extends ObjectOptions {
   readonly key: string;
 }
 
-/** Options of {@link deleteObject}. */
+/** Options of {@link deleteObject} and {@link headObject}. */
 export interface ObjectDeleteOptions extends Pick<ObjectOptions, keyof S3ConnectionOptions | 'client' | 'retries' | 'signal'> {
   /** The bucket. */
   readonly bucket: string;
@@ -182,7 +183,9 @@ export async function downloadFile(options: FileTransferOptions): Promise<Object
 export async function copyObject(options: ObjectCopyOptions): Promise<ObjectTransfer> {
   const { client, own, settings } = objectSettings(options, ['sourceBucket', 'sourceKey', 'bucket', 'key']);
   try {
-    const { size, etag } = await statObject(client, settings, options.sourceBucket, options.sourceKey);
+    const source = await statObject(client, settings, options.sourceBucket, options.sourceKey);
+    if (source === undefined) throw new S3TransferError('ERR_S3_NOT_FOUND', `copying s3://${options.sourceBucket}/${options.sourceKey}: there is no such object`, { key: options.sourceKey, status: 404 });
+    const { size, etag } = source;
     return await serverCopy(client, settings, { from: { bucket: options.sourceBucket, key: options.sourceKey, size, etag }, to: { bucket: options.bucket, key: options.key } });
   } finally {
     if (own) client.destroy();
@@ -200,6 +203,21 @@ export async function deleteObject(options: ObjectDeleteOptions): Promise<void> 
     await retrying(settings, () => client.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: options.key }), aborts(settings.signal)));
   } catch (error) {
     throw toTransferError(error, { key: options.key, doing: `deleting in bucket ${options.bucket}:` }, settings.signal);
+  } finally {
+    if (own) client.destroy();
+  }
+}
+
+/**
+ * What S3 knows of `s3://bucket/key` (size, ETag, LastModified, type, metadata), or
+ * `undefined` when there is no such object (a missing bucket is an `ERR_S3_NOT_FOUND` error).
+ *
+ * @example const info = await headObject({ client, bucket: 'b', key: 'a.txt' }); if (info) console.log(info.size);
+ */
+export async function headObject(options: ObjectDeleteOptions): Promise<ObjectInfo | undefined> {
+  const { client, own, settings } = objectSettings(options, ['bucket', 'key']);
+  try {
+    return await statObject(client, settings, options.bucket, options.key);
   } finally {
     if (own) client.destroy();
   }

@@ -11,6 +11,7 @@ export {
   deleteObject,
   download,
   downloadFile,
+  headObject,
   remove,
   sync,
   upload,
@@ -22,7 +23,7 @@ export {
 } from './api.js';
 export { createS3Client, type S3ConnectionOptions } from './client.js';
 export { isS3TransferError, S3TransferError, type S3ErrorCode } from './errors.js';
-export { multipartEtag, type ObjectTransfer } from './objects.js';
+export { multipartEtag, type ObjectInfo, type ObjectTransfer } from './objects.js';
 export {
   DEFAULTS,
   MAX_PARTS,

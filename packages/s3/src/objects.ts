@@ -18,6 +18,7 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -454,15 +455,40 @@ export interface CopyJob {
   readonly to: { readonly bucket: string; readonly key: string };
 }
 
-/**
- * The size and ETag of `bucket/key` (a HEAD), for single-object calls that have no listing.
- */
-export async function statObject(client: S3Client, settings: ObjectSettings, bucket: string, key: string): Promise<{ size: number; etag: string }> {
+/** What a HEAD tells of an object. */
+export interface ObjectInfo {
+  /** Bytes. */
+  readonly size: number;
+  /** The ETag without quotes. */
+  readonly etag: string;
+  /** Last modification, ms since the epoch. */
+  readonly lastModifiedMs: number;
+  /** The Content-Type. */
+  readonly contentType: string | undefined;
+  /** User metadata (`x-amz-meta-*`, names lowercased). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** The object's size, ETag, type and metadata (a HEAD); `undefined` when there is no such object. */
+export async function statObject(client: S3Client, settings: ObjectSettings, bucket: string, key: string): Promise<ObjectInfo | undefined> {
   try {
-    const { size, etag } = await head(client, settings, bucket, key);
-    return { size, etag };
+    const { size, etag, lastModifiedMs, contentType, metadata } = await head(client, settings, bucket, key);
+    return { size, etag, lastModifiedMs, contentType, metadata };
   } catch (error) {
-    throw toTransferError(error, { key, doing: `reading in bucket ${bucket}:` }, settings.signal);
+    const failure = toTransferError(error, { key, doing: `reading in bucket ${bucket}:` }, settings.signal);
+    // A missing key is an answer; a missing bucket is not (HEAD has no body, so tell them apart by the bucket's own HEAD).
+    if (failure.code === 'ERR_S3_NOT_FOUND' && (await bucketExists(client, settings, bucket))) return undefined;
+    throw failure;
+  }
+}
+
+async function bucketExists(client: S3Client, settings: ObjectSettings, bucket: string): Promise<boolean> {
+  try {
+    await retrying(settings, () => client.send(new HeadBucketCommand({ Bucket: bucket }), aborts(settings.signal)));
+    return true;
+  } catch (error) {
+    if (toTransferError(error, { key: '', doing: '' }).code === 'ERR_S3_NOT_FOUND') return false;
+    throw toTransferError(error, { key: bucket, doing: 'reading the bucket' }, settings.signal);
   }
 }
 

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ThreadPoolExecutor } from '@futures/worker-threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { copy, copyObject, deleteObject, download, downloadFile, remove, sync, upload, uploadFile, type TransferProgress } from '../src/index.ts';
+import { copy, copyObject, deleteObject, download, downloadFile, headObject, remove, sync, upload, uploadFile, type TransferProgress } from '../src/index.ts';
 import { emptyAndDeleteBucket, freshBucket, listMultipartUploads, s3Connection, testClient } from './helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -235,6 +235,9 @@ describe('single objects', () => {
     expect(await copyObject({ ...s3Connection(), sourceBucket: bucket, sourceKey: 'a/small.txt', bucket, key: 'small-copy.txt' })).toMatchObject({ bytes: 5, parts: 1, verified: 'md5' });
     await expect(copyObject({ ...s3Connection(), sourceBucket: bucket, sourceKey: 'a/none', bucket, key: 'x' })).rejects.toMatchObject({ code: 'ERR_S3_NOT_FOUND', key: 'a/none' });
 
+    expect(await headObject({ ...s3Connection(), bucket, key: 'a/small.txt' })).toMatchObject({ size: 5, etag: md5(Buffer.from('small')) });
+    expect(await headObject({ ...s3Connection(), bucket, key: 'a/none' })).toBeUndefined();
+    await expect(headObject({ ...s3Connection(), bucket: 'no-such-bucket-futures', key: 'k' })).rejects.toMatchObject({ code: 'ERR_S3_NOT_FOUND' });
     await deleteObject({ ...s3Connection(), bucket, key: 'a/small.txt' });
     await deleteObject({ ...s3Connection(), bucket, key: 'a/never-was' }); // as in S3: no error
     expect(await keys()).toEqual(['a/big.bin', 'b/renamed.bin', 'small-copy.txt']);
