@@ -18,13 +18,18 @@ export interface Progress {
   stop(): void;
 }
 
+/** True when stderr is a terminal that can redraw a line (not CI, not `TERM=dumb`). */
+export function isLiveTerminal(io: CommandIO): boolean {
+  return io.stderr.isTTY === true && io.env.CI === undefined && io.env.TERM !== 'dumb';
+}
+
 /** The display for `io`: `'bar'` on a terminal, `'lines'` otherwise, `'none'` when quiet. */
 export function createProgress(io: CommandIO, mode: 'auto' | 'none'): Progress {
   if (mode === 'none') {
     const print = (text: string): void => void io.stderr.write(`${text}\n`);
     return { start() {}, tick: (_done, line, _failed, isFailure) => isFailure && print(line), message: print, stop() {} };
   }
-  if (io.stderr.isTTY === true && io.env.CI === undefined && io.env.TERM !== 'dumb') return barProgress(io);
+  if (isLiveTerminal(io)) return barProgress(io);
   return lineProgress(io);
 }
 
@@ -61,5 +66,46 @@ function barProgress(io: CommandIO): Progress {
     },
     message: (text) => multibar.log(`${text}\n`),
     stop: () => multibar.stop(),
+  };
+}
+
+/**
+ * One status line redrawn in place on a terminal (`\r`, at most every 100 ms unless forced),
+ * with messages (failures) printed above it without breaking it.
+ */
+export interface StatusLine {
+  /** Sets the line; drawn now if `force` or 100 ms passed since the last draw. */
+  set(text: string, force?: boolean): void;
+  /** Prints `text` above the line, then redraws it. */
+  message(text: string): void;
+  /** Clears the line. */
+  stop(): void;
+}
+
+/** A {@link StatusLine} on `io.stderr` (a terminal), cut to its width. */
+export function createStatusLine(io: CommandIO): StatusLine {
+  const write = (text: string): void => void io.stderr.write(text);
+  let line = '';
+  let last = 0;
+  const draw = (): void => {
+    if (line !== '') write(`\r\x1b[K${line.slice(0, (io.stderr.columns ?? 100) - 1)}`);
+  };
+  return {
+    set(text, force = false) {
+      line = text;
+      const now = performance.now();
+      if (force || now - last >= 100) {
+        last = now;
+        draw();
+      }
+    },
+    message(text) {
+      write(`\r\x1b[K${text}\n`);
+      draw();
+    },
+    stop() {
+      if (line !== '') write('\r\x1b[K');
+      line = '';
+    },
   };
 }

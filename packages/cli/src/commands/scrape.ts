@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { crawl, fetchAll, type CrawlOptions, type FetchAllOptions, type ScrapeResult, type ScrapeRun, type ScrapeStats } from '@futures/scrape';
 import { EXIT, UsageError, parseCommandArgs, type CommandIO, type ParsedArgs } from '../command.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { createStatusLine, isLiveTerminal } from '../progress.js';
 
 const HELP = `Usage: futures scrape <url...> [options]
        futures scrape -i <file> [options]
@@ -257,36 +258,17 @@ function createDisplay(io: CommandIO, quiet: boolean): Display {
   if (quiet) {
     return { update: (_stats, result) => result.outcome === 'failed' && write(`${describeResult(result)}\n`), message: (text) => write(`${text}\n`), stop() {} };
   }
-  if (io.stderr.isTTY !== true || io.env.CI !== undefined || io.env.TERM === 'dumb') {
+  if (!isLiveTerminal(io)) {
     return { update: (stats, result) => write(`[${stats.done} done, ${stats.queued} queued, ${stats.failed} failed] ${describeResult(result)}\n`), message: (text) => write(`${text}\n`), stop() {} };
   }
-  let last = 0;
-  let latest: ScrapeStats | undefined;
-  const draw = (): void => {
-    if (latest === undefined) return;
-    const columns = io.stderr.columns ?? 100;
-    write(`\r\x1b[K${statusLine(latest).slice(0, columns - 1)}`);
-  };
+  const status = createStatusLine(io);
   return {
     update(stats, result) {
-      latest = stats;
-      if (result.outcome === 'failed') {
-        write(`\r\x1b[K${describeResult(result)}\n`);
-        draw();
-      }
-      const now = performance.now();
-      if (now - last >= 100) {
-        last = now;
-        draw();
-      }
+      if (result.outcome === 'failed') status.message(describeResult(result));
+      status.set(statusLine(stats));
     },
-    message(text) {
-      write(`\r\x1b[K${text}\n`);
-      draw();
-    },
-    stop() {
-      if (latest !== undefined) write('\r\x1b[K');
-    },
+    message: (text) => status.message(text),
+    stop: () => status.stop(),
   };
 }
 
