@@ -8,9 +8,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -50,6 +50,11 @@ export interface ObjectSettings {
   readonly signal?: AbortSignal | undefined;
   /** Bytes moved (negative when a failed try's bytes are taken back). */
   readonly onBytes?: ((delta: number) => void) | undefined;
+  /**
+   * Directories a download already made and found inside its target in this run (a run of
+   * thousands of small files would otherwise repeat `mkdir` and `realpath` for every file).
+   */
+  readonly directories?: Set<string> | undefined;
 }
 
 /** What moving one object did. */
@@ -73,6 +78,9 @@ export interface ObjectTransfer {
   /** The object's ETag (without quotes), `''` if the server gave none. */
   readonly etag: string;
 }
+
+/** How much a download's file stream buffers before it waits (the socket's chunks are coalesced into writes). */
+const WRITE_BUFFER = 1024 * 1024;
 
 const md5 = (data: Uint8Array): Buffer => createHash('md5').update(data).digest();
 
@@ -284,8 +292,11 @@ export async function getFile(client: S3Client, settings: ObjectSettings, job: G
   const directory = dirname(path);
   const temp = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.futures-partial`);
   try {
-    await mkdir(directory, { recursive: true });
-    if (job.realRoot !== undefined) await assertRealDirectoryInside(job.realRoot, directory, key);
+    if (settings.directories?.has(directory) !== true) {
+      await mkdir(directory, { recursive: true });
+      if (job.realRoot !== undefined) await assertRealDirectoryInside(job.realRoot, directory, key);
+      settings.directories?.add(directory);
+    }
     let size = job.size;
     let etag = job.etag;
     let known: ObjectHead | undefined;
@@ -324,7 +335,7 @@ async function getBody(
   etag: string,
   range: { readonly start: number; readonly end: number } | undefined,
   expectedLength: number,
-  sink: (chunks: AsyncIterable<Buffer>) => Promise<void>,
+  target: () => Writable,
 ): Promise<{ digest: Buffer; lastModified: Date | undefined; encryption: Encryption }> {
   let moved = 0;
   try {
@@ -335,16 +346,13 @@ async function getBody(
     const body = answer.Body as Readable | undefined;
     if (body === undefined) throw new S3TransferError('ERR_S3_REQUEST', `downloading ${job.key}: the server sent no body`, { key: job.key, path: job.path });
     const hash = createHash('md5');
-    await sink(
-      (async function* counted(): AsyncGenerator<Buffer> {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          moved += chunk.length;
-          settings.onBytes?.(chunk.length);
-          yield chunk;
-        }
-      })(),
-    );
+    // Hashed and counted as the chunks flow into the file: a stream pipe, no promise per chunk.
+    body.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      moved += chunk.length;
+      settings.onBytes?.(chunk.length);
+    });
+    await pipeline(body, target(), signal === undefined ? {} : { signal });
     if (moved !== expectedLength) {
       throw new S3TransferError('ERR_S3_CHECKSUM_MISMATCH', `downloading ${job.key}: got ${moved} bytes${range === undefined ? '' : ` of range ${range.start}-${range.end}`}, expected ${expectedLength}`, { key: job.key, path: job.path });
     }
@@ -357,7 +365,7 @@ async function getBody(
 
 async function getSingle(client: S3Client, settings: ObjectSettings, job: GetFileJob, temp: string, size: number, etag: string): Promise<GetOutcome> {
   return retrying(settings, async () => {
-    const got = await getBody(client, settings, settings.signal, job, etag, undefined, size, (chunks) => pipeline(chunks, createWriteStream(temp)));
+    const got = await getBody(client, settings, settings.signal, job, etag, undefined, size, () => createWriteStream(temp, { highWaterMark: WRITE_BUFFER }));
     const hex = got.digest.toString('hex');
     const checkable = PLAIN_MD5.test(etag) && md5Etag(etag, got.encryption);
     if (checkable && hex !== etag) throw mismatch(job.key, 'downloading', etag, hex, job.path);
@@ -394,26 +402,16 @@ async function getRanged(client: S3Client, settings: ObjectSettings, job: GetFil
   const rangeSize = uploaded ?? settings.partSize;
   const count = Math.max(1, Math.ceil(size / rangeSize));
   const digests: Buffer[] = new Array<Buffer>(count);
-  const file = await open(temp, 'w');
-  try {
-    if (size > 0) {
+  await writeFile(temp, ''); // each range writes its own part of it
+  if (size > 0) {
       await eachLimited(count, settings.partConcurrency, settings.signal, async (index, signal) => {
         const start = index * rangeSize;
         const end = Math.min(size, start + rangeSize) - 1;
         await retrying({ ...settings, signal }, async () => {
-          const got = await getBody(client, settings, signal, job, etag, { start, end }, end - start + 1, async (chunks) => {
-            let position = start;
-            for await (const chunk of chunks) {
-              await file.write(chunk, 0, chunk.length, position);
-              position += chunk.length;
-            }
-          });
+          const got = await getBody(client, settings, signal, job, etag, { start, end }, end - start + 1, () => createWriteStream(temp, { flags: 'r+', start, highWaterMark: WRITE_BUFFER }));
           digests[index] = got.digest;
         });
       });
-    }
-  } finally {
-    await file.close();
   }
   let verified: ObjectTransfer['verified'] = 'size';
   if (!info.md5) {

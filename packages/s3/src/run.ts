@@ -382,7 +382,7 @@ async function runTransfers(run: Run, transfers: readonly ObjectAction[], tally:
   const owned = run.options.executor === undefined;
   const executor: Executor = run.options.executor ?? new AsyncExecutor({ maxWorkers: resolved.concurrency });
   const inProcess = executor.capabilities.plainFunctions;
-  const settings: ObjectSettings = { ...objectSettings(run), onBytes: (delta) => tally.bytes(delta) };
+  const settings: ObjectSettings = { ...objectSettings(run), onBytes: (delta) => tally.bytes(delta), directories: new Set() };
   const connection = connectionOf(run.options, resolved);
   const { partSize, multipartThreshold, partConcurrency, retries } = resolved;
   const job = (action: ObjectAction): TransferObjectJob => ({ connection, settings: { partSize, multipartThreshold, partConcurrency, retries }, action });
