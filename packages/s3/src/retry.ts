@@ -103,7 +103,7 @@ export function toTransferError(error: unknown, details: { readonly key: string;
   return new S3TransferError(code, `${what}: ${said}`, { key: details.key, path: details.path, status }, { cause: error });
 }
 
-/** The SDK's `send` options for `signal` (none without one). */
-export function aborts(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
-  return signal === undefined ? {} : { abortSignal: signal };
+/** The SDK's `send` options for `signal`: none without one (then the client's cached middleware stack is used). */
+export function aborts(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } | undefined {
+  return signal === undefined ? undefined : { abortSignal: signal };
 }

@@ -125,6 +125,9 @@ describe('transient failures (through a fault proxy)', () => {
     const summary = await upload(source, `s3://${bucket}/t`, { ...viaProxy(), ...SMALL_PARTS, maxAttempts: 2, retries: 3 });
     expect(summary).toMatchObject({ transferred: 1, failed: 0 });
     expect(proxy.requests.filter((r) => r.fault !== undefined)).toHaveLength(5); // 2 SDK attempts × 2 of our retries, + 1
+    const part = proxy.requests.find((r) => r.method === 'PUT' && r.query.has('partNumber'));
+    expect(part?.headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/); // the server checks every part's MD5,
+    expect(part?.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD'); // so the body is not hashed a second time
     const back = join(work, 'back.bin');
     await downloadFile({ ...s3Connection(), bucket, key: 't/big.bin', file: back });
     expect((await readFile(back)).equals(data)).toBe(true);
