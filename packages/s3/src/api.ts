@@ -7,7 +7,7 @@ import { createS3Client, type S3ConnectionOptions } from './client.js';
 import { S3TransferError } from './errors.js';
 import { getFile, putFile, serverCopy, statObject, type ObjectInfo, type ObjectSettings, type ObjectTransfer } from './objects.js';
 import { aborts, retrying, toTransferError } from './retry.js';
-import { DEFAULTS, MIN_PART_SIZE, type SyncOptions, type TransferOptions, type TransferSummary } from './options.js';
+import { resolvePartOptions, type PartOptions, type SyncOptions, type TransferOptions, type TransferSummary } from './options.js';
 import { runBulk } from './run.js';
 
 /**
@@ -63,17 +63,9 @@ export function remove(target: string, options: TransferOptions = {}): Promise<T
 }
 
 /** How to reach S3 and move one object: the options every single-object function takes. */
-export interface ObjectOptions extends S3ConnectionOptions {
+export interface ObjectOptions extends S3ConnectionOptions, PartOptions {
   /** The client; else one is made from the connection options and destroyed afterwards. */
   readonly client?: S3Client | undefined;
-  /** Bytes per part or range (>= 5 MiB). @default 8 MiB */
-  readonly partSize?: number | undefined;
-  /** Multipart (upload, copy) or ranged (download) from this size on. @default 16 MiB */
-  readonly multipartThreshold?: number | undefined;
-  /** Parts or ranges in flight at once. @default 4 */
-  readonly partConcurrency?: number | undefined;
-  /** Retries per request beyond the SDK's own. @default 3 */
-  readonly retries?: number | undefined;
   /** Aborts the transfer (a multipart upload is aborted, a partial download removed). */
   readonly signal?: AbortSignal | undefined;
   /** Bytes moved so far, as they move. */
@@ -120,21 +112,10 @@ function objectSettings(options: ObjectOptions, required: readonly string[]): { 
     const value = (options as Record<string, unknown>)[name];
     if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
-  const partSize = options.partSize ?? DEFAULTS.partSize;
-  if (!Number.isInteger(partSize) || partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be a whole number >= ${MIN_PART_SIZE} (5 MiB), got ${String(options.partSize)}`);
-  const multipartThreshold = options.multipartThreshold ?? Math.max(DEFAULTS.multipartThreshold, partSize);
-  if (!Number.isInteger(multipartThreshold) || multipartThreshold < MIN_PART_SIZE) throw new RangeError(`multipartThreshold must be a whole number >= ${MIN_PART_SIZE}, got ${String(options.multipartThreshold)}`);
-  const partConcurrency = options.partConcurrency ?? DEFAULTS.partConcurrency;
-  if (!Number.isInteger(partConcurrency) || partConcurrency < 1) throw new RangeError(`partConcurrency must be a whole number >= 1, got ${String(options.partConcurrency)}`);
-  const retries = options.retries ?? DEFAULTS.retries;
-  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a whole number >= 0, got ${String(options.retries)}`);
   let moved = 0;
   const onProgress = options.onProgress;
   const settings: ObjectSettings = {
-    partSize,
-    multipartThreshold,
-    partConcurrency,
-    retries,
+    ...resolvePartOptions(options),
     signal: options.signal,
     onBytes: onProgress === undefined ? undefined : (delta) => onProgress((moved += delta)),
   };

@@ -30,6 +30,7 @@ export {
   MIN_PART_SIZE,
   type CompareMode,
   type FilterOptions,
+  type PartOptions,
   type ObjectOutcome,
   type PlannedAction,
   type SkippedEntry,

@@ -35,8 +35,39 @@ export interface FilterOptions {
   readonly exclude?: readonly string[] | undefined;
 }
 
+/** How each object moves: part size, threshold, parts in flight, retries (bulk and single-object calls alike). */
+export interface PartOptions {
+  /** Size of each part of a multipart upload, multipart copy or ranged download, in bytes (>= 5 MiB). @default 8 MiB */
+  readonly partSize?: number | undefined;
+  /** Objects of at least this size go multipart (upload, copy) or as parallel ranged GETs (download). @default 16 MiB */
+  readonly multipartThreshold?: number | undefined;
+  /** Parts (or ranges) of one object in flight at once. @default 4 */
+  readonly partConcurrency?: number | undefined;
+  /** Retries of a request or part after what the SDK already retried (a reset mid-body, a bad checksum, 5xx), with exponential backoff. @default 3 */
+  readonly retries?: number | undefined;
+}
+
+/** {@link PartOptions} with defaults applied and checked. */
+export interface ResolvedPartOptions {
+  readonly partSize: number;
+  readonly multipartThreshold: number;
+  readonly partConcurrency: number;
+  readonly retries: number;
+}
+
+/** Checks the part options and applies their defaults; a `RangeError` names a bad one. */
+export function resolvePartOptions(options: PartOptions): ResolvedPartOptions {
+  const partSize = wholeNumber('partSize', options.partSize, DEFAULTS.partSize, MIN_PART_SIZE, 5 * 1024 * MiB);
+  return {
+    partSize,
+    multipartThreshold: wholeNumber('multipartThreshold', options.multipartThreshold, Math.max(DEFAULTS.multipartThreshold, partSize), MIN_PART_SIZE),
+    partConcurrency: wholeNumber('partConcurrency', options.partConcurrency, DEFAULTS.partConcurrency, 1, 1_000),
+    retries: wholeNumber('retries', options.retries, DEFAULTS.retries, 0, 100),
+  };
+}
+
 /** The options every bulk operation takes. */
-export interface TransferOptions extends S3ConnectionOptions, FilterOptions {
+export interface TransferOptions extends S3ConnectionOptions, FilterOptions, PartOptions {
   /** The client to use (then `endpoint`, `region`, `credentials` are ignored). Only with an executor that runs plain functions (the default). */
   readonly client?: S3Client | undefined;
   /**
@@ -48,14 +79,6 @@ export interface TransferOptions extends S3ConnectionOptions, FilterOptions {
   readonly executor?: Executor | undefined;
   /** Objects in flight at once. @default 16 */
   readonly concurrency?: number | undefined;
-  /** Size of each part of a multipart upload, multipart copy or ranged download, in bytes (>= 5 MiB). @default 8 MiB */
-  readonly partSize?: number | undefined;
-  /** Objects of at least this size go multipart (upload, copy) or as parallel ranged GETs (download). @default 16 MiB */
-  readonly multipartThreshold?: number | undefined;
-  /** Parts (or ranges) of one object in flight at once. @default 4 */
-  readonly partConcurrency?: number | undefined;
-  /** Retries of a request or part after what the SDK already retried (a reset mid-body, a bad checksum, 5xx), with exponential backoff. @default 3 */
-  readonly retries?: number | undefined;
   /** Plan only: list what would be done, in the summary's `actions`, and change nothing. */
   readonly dryRun?: boolean | undefined;
   /** Stops the run: nothing new starts, requests in flight are aborted, multipart uploads aborted, partial files removed. */
@@ -196,12 +219,8 @@ export interface TransferSummary {
 }
 
 /** {@link TransferOptions} with defaults applied and checked. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedPartOptions {
   readonly concurrency: number;
-  readonly partSize: number;
-  readonly multipartThreshold: number;
-  readonly partConcurrency: number;
-  readonly retries: number;
   readonly dryRun: boolean;
   readonly symlinks: 'inside' | 'skip' | 'follow';
   readonly compare: CompareMode;
@@ -236,13 +255,9 @@ export function resolveOptions(options: SyncOptions): ResolvedOptions {
   if (symlinks !== 'inside' && symlinks !== 'skip' && symlinks !== 'follow') throw new TypeError(`symlinks must be 'inside', 'skip' or 'follow', got ${JSON.stringify(symlinks)}`);
   const compare = options.compare ?? 'size-mtime';
   if (compare !== 'size-mtime' && compare !== 'size' && compare !== 'checksum') throw new TypeError(`compare must be 'size-mtime', 'size' or 'checksum', got ${JSON.stringify(compare)}`);
-  const partSize = wholeNumber('partSize', options.partSize, DEFAULTS.partSize, MIN_PART_SIZE, 5 * 1024 * MiB);
   return {
     concurrency: wholeNumber('concurrency', options.concurrency, DEFAULTS.concurrency, 1, 10_000),
-    partSize,
-    multipartThreshold: wholeNumber('multipartThreshold', options.multipartThreshold, Math.max(DEFAULTS.multipartThreshold, partSize), MIN_PART_SIZE),
-    partConcurrency: wholeNumber('partConcurrency', options.partConcurrency, DEFAULTS.partConcurrency, 1, 1_000),
-    retries: wholeNumber('retries', options.retries, DEFAULTS.retries, 0, 100),
+    ...resolvePartOptions(options),
     dryRun: options.dryRun === true,
     symlinks,
     compare,

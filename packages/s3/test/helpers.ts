@@ -1,6 +1,9 @@
 /** Helpers for the S3 tests (not a test file itself): the server from global-setup.ts, clients, buckets. */
 
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -12,7 +15,7 @@ import {
   type MultipartUpload,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 
 /** What an S3Client needs to talk to the tests' server (spread it into S3ClientConfig). */
 export interface S3Connection {
@@ -101,4 +104,48 @@ export async function emptyAndDeleteBucket(client: S3Client, bucket: string): Pr
     if ((error as { name?: unknown }).name === 'NoSuchBucket') return;
     throw error;
   }
+}
+
+/** Parts of 5 MiB from 5 MiB on, so that the multipart and ranged paths run on small test files. */
+export const SMALL_PARTS = { partSize: 5 * 1024 * 1024, multipartThreshold: 5 * 1024 * 1024 } as const;
+
+/** What {@link useTestBucket} gives each test: a client, a fresh bucket, an empty work directory. */
+export interface TestBucket {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly work: string;
+}
+
+/**
+ * Registers the hooks of a test file: one client for the file, and for every test a fresh
+ * bucket and an empty temporary directory, removed afterwards, after checking that no multipart
+ * upload was left behind in the bucket. Read the fields inside tests (they change per test).
+ */
+export function useTestBucket(label: string): TestBucket {
+  const state: { client?: S3Client; bucket?: string; work?: string } = {};
+  beforeAll(() => {
+    state.client = testClient();
+  });
+  afterAll(() => state.client?.destroy());
+  beforeEach(async () => {
+    state.bucket = await freshBucket(state.client as S3Client);
+    state.work = await mkdtemp(join(tmpdir(), `futures-s3-${label}-`));
+  });
+  afterEach(async () => {
+    const client = state.client as S3Client;
+    expect(await listMultipartUploads(client, state.bucket as string)).toEqual([]); // no multipart upload is ever left behind
+    await emptyAndDeleteBucket(client, state.bucket as string);
+    await rm(state.work as string, { recursive: true, force: true });
+  });
+  return {
+    get client() {
+      return state.client as S3Client;
+    },
+    get bucket() {
+      return state.bucket as string;
+    },
+    get work() {
+      return state.work as string;
+    },
+  };
 }

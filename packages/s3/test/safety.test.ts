@@ -4,35 +4,35 @@
  * failure. Faults come from a real proxy in front of the server (fault-proxy.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { download, downloadFile, sync, upload } from '../src/index.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
-import { emptyAndDeleteBucket, freshBucket, listMultipartUploads, s3Connection, testClient } from './helpers.ts';
+import { listMultipartUploads, s3Connection, SMALL_PARTS, useTestBucket } from './helpers.ts';
 
 const MiB = 1024 * 1024;
-const SMALL_PARTS = { partSize: 5 * MiB, multipartThreshold: 5 * MiB } as const;
-
+const fixture = useTestBucket('safety');
 let client: S3Client;
 let bucket: string;
 let work: string;
+beforeEach(() => {
+  ({ client, bucket, work } = fixture);
+});
 
-beforeAll(() => {
-  client = testClient();
-});
-afterAll(() => client.destroy());
-beforeEach(async () => {
-  bucket = await freshBucket(client);
-  work = await mkdtemp(join(tmpdir(), 'futures-s3-safety-'));
-});
-afterEach(async () => {
-  expect(await listMultipartUploads(client, bucket)).toEqual([]);
-  await emptyAndDeleteBucket(client, bucket);
-  await rm(work, { recursive: true, force: true });
-});
+/** A fault proxy in front of the server for each test of the calling `describe`; gives the connection through it. */
+function useFaultProxy(onStart: (proxy: FaultProxy) => void): () => ReturnType<typeof s3Connection> {
+  let proxy: FaultProxy | undefined;
+  beforeEach(async () => {
+    proxy = await startFaultProxy(s3Connection().endpoint);
+    onStart(proxy);
+  });
+  afterEach(async () => {
+    await proxy?.close();
+  });
+  return () => ({ ...s3Connection(), endpoint: (proxy as FaultProxy).endpoint });
+}
 
 async function put(key: string, data: string | Buffer): Promise<void> {
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
@@ -108,13 +108,7 @@ describe('aborting', () => {
 
 describe('transient failures (through a fault proxy)', () => {
   let proxy: FaultProxy;
-  beforeEach(async () => {
-    proxy = await startFaultProxy(s3Connection().endpoint);
-  });
-  afterEach(async () => {
-    await proxy.close();
-  });
-  const viaProxy = (): ReturnType<typeof s3Connection> => ({ ...s3Connection(), endpoint: proxy.endpoint });
+  const viaProxy = useFaultProxy((started) => (proxy = started));
 
   it('retries a part that got 503 SlowDown beyond what the SDK retries, and the upload completes', async () => {
     const source = join(work, 'source');
@@ -167,13 +161,7 @@ describe('transient failures (through a fault proxy)', () => {
 
 describe('damaged bytes (through a fault proxy that flips one byte)', () => {
   let proxy: FaultProxy;
-  beforeEach(async () => {
-    proxy = await startFaultProxy(s3Connection().endpoint);
-  });
-  afterEach(async () => {
-    await proxy.close();
-  });
-  const viaProxy = (): ReturnType<typeof s3Connection> => ({ ...s3Connection(), endpoint: proxy.endpoint });
+  const viaProxy = useFaultProxy((started) => (proxy = started));
 
   it('a damaged body is caught by the MD5 check and fetched again; the file is right', async () => {
     const data = randomBytes(200_000);

@@ -4,35 +4,21 @@
  * single-object functions; on the default AsyncExecutor and on a ThreadPoolExecutor.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ThreadPoolExecutor } from '@futures/worker-threads';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { copy, copyObject, deleteObject, download, downloadFile, headObject, remove, sync, upload, uploadFile, type TransferProgress } from '../src/index.ts';
-import { emptyAndDeleteBucket, freshBucket, listMultipartUploads, s3Connection, testClient } from './helpers.ts';
+import { emptyAndDeleteBucket, freshBucket, listMultipartUploads, s3Connection, SMALL_PARTS, useTestBucket } from './helpers.ts';
 
 const MiB = 1024 * 1024;
-/** Small parts, so that multipart paths run on small test files. */
-const SMALL_PARTS = { partSize: 5 * MiB, multipartThreshold: 5 * MiB } as const;
-
+const fixture = useTestBucket('test');
 let client: S3Client;
 let bucket: string;
 let work: string;
-
-beforeAll(() => {
-  client = testClient();
-});
-afterAll(() => client.destroy());
-beforeEach(async () => {
-  bucket = await freshBucket(client);
-  work = await mkdtemp(join(tmpdir(), 'futures-s3-test-'));
-});
-afterEach(async () => {
-  expect(await listMultipartUploads(client, bucket)).toEqual([]); // no multipart upload is ever left behind
-  await emptyAndDeleteBucket(client, bucket);
-  await rm(work, { recursive: true, force: true });
+beforeEach(() => {
+  ({ client, bucket, work } = fixture);
 });
 
 /** A tree of small files, an empty one, unicode names and one 12 MiB file (3 parts of 5 MiB). */
