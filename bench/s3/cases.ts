@@ -88,6 +88,16 @@ function defaultClient(caseName: string): S3Client {
   return new S3Client({ endpoint: connection.endpoint, region: connection.region, credentials: connection.credentials, forcePathStyle: true, requestHandler: { logger } });
 }
 
+/** Runs `work` with a fresh {@link defaultClient} of `caseName`, destroyed afterwards. */
+async function withDefaultClient(caseName: string, work: (client: S3Client) => Promise<unknown>): Promise<void> {
+  const client = defaultClient(caseName);
+  try {
+    await work(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** The files under `directory`: path and key relative to it (`/` separators), as a naive loop finds them. */
 async function walk(directory: string): Promise<{ path: string; relative: string }[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
@@ -118,22 +128,16 @@ const sequential = (sample: number | undefined, files: number): S3Case => ({
   role: 'peer',
   ...(sample === undefined ? {} : { sample }),
   async upload(context) {
-    const client = defaultClient(SEQUENTIAL);
-    try {
+    await withDefaultClient(SEQUENTIAL, async (client) => {
       for (const file of await walk(context.workload.directory)) {
         await client.send(new PutObjectCommand({ Bucket: context.bucket, Key: context.prefix + file.relative, Body: await readFile(file.path) }));
       }
-    } finally {
-      client.destroy();
-    }
+    });
   },
   async download(context) {
-    const client = defaultClient(SEQUENTIAL);
-    try {
+    await withDefaultClient(SEQUENTIAL, async (client) => {
       for (const key of (await listPrefix(client, context.bucket, context.prefix)).keys()) await getToFile(client, context.bucket, key, localPath(context, key));
-    } finally {
-      client.destroy();
-    }
+    });
   },
 });
 
@@ -141,22 +145,16 @@ const promiseAll: S3Case = {
   name: PROMISE_ALL,
   role: 'peer',
   async upload(context) {
-    const client = defaultClient(PROMISE_ALL);
-    try {
+    await withDefaultClient(PROMISE_ALL, async (client) => {
       const files = await walk(context.workload.directory);
       await Promise.all(files.map(async (file) => client.send(new PutObjectCommand({ Bucket: context.bucket, Key: context.prefix + file.relative, Body: await readFile(file.path) }))));
-    } finally {
-      client.destroy();
-    }
+    });
   },
   async download(context) {
-    const client = defaultClient(PROMISE_ALL);
-    try {
+    await withDefaultClient(PROMISE_ALL, async (client) => {
       const keys = [...(await listPrefix(client, context.bucket, context.prefix)).keys()];
       await Promise.all(keys.map((key) => getToFile(client, context.bucket, key, localPath(context, key))));
-    } finally {
-      client.destroy();
-    }
+    });
   },
 };
 
@@ -164,13 +162,10 @@ const libStorage: S3Case = {
   name: LIB_STORAGE,
   role: 'peer',
   async upload(context) {
-    const client = defaultClient(LIB_STORAGE);
-    try {
+    await withDefaultClient(LIB_STORAGE, async (client) => {
       const files = await walk(context.workload.directory);
       await Promise.all(files.map((file) => new Upload({ client, params: { Bucket: context.bucket, Key: context.prefix + file.relative, Body: createReadStream(file.path) } }).done()));
-    } finally {
-      client.destroy();
-    }
+    });
   },
   download: undefined,
 };
