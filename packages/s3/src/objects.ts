@@ -7,7 +7,7 @@
  * download goes to a temporary file beside the target, renamed only once complete and verified.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -430,7 +430,6 @@ async function getRanged(client: S3Client, settings: ObjectSettings, job: GetFil
 
 /** The MD5 of a whole file, hex. */
 export async function fileMd5(path: string, start = 0, end?: number): Promise<string> {
-  const { createReadStream } = await import('node:fs');
   const hash = createHash('md5');
   for await (const chunk of createReadStream(path, { start, end, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');

@@ -4,7 +4,7 @@
  * and sum up. A failed object is listed in the summary and the others go on.
  */
 import { setMaxListeners } from 'node:events';
-import { realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AsyncExecutor } from '@futures/async';
@@ -181,7 +181,6 @@ async function makePlan(run: Run): Promise<Plan> {
 
 /** Creates the target directory and gives its real path (downloads must land under it). */
 async function realTarget(path: string): Promise<string> {
-  const { mkdir } = await import('node:fs/promises');
   try {
     await mkdir(path, { recursive: true });
     const info = await stat(path);
@@ -235,7 +234,7 @@ function sameRemoteRemote(run: Run, source: RemoteObject, target: RemoteObject):
   }
 }
 
-function plannedActions(run: Run, plan: Plan): PlannedAction[] {
+function plannedActions(plan: Plan): PlannedAction[] {
   const actions: PlannedAction[] = plan.transfers.map((action) => {
     switch (action.kind) {
       case 'upload':
@@ -247,7 +246,6 @@ function plannedActions(run: Run, plan: Plan): PlannedAction[] {
     }
   });
   for (const deletion of plan.deletions) actions.push({ action: 'delete', to: deletion.kind === 's3' ? `s3://${deletion.bucket}/${deletion.key}` : deletion.path, size: deletion.size });
-  void run;
   return actions;
 }
 
@@ -328,7 +326,7 @@ async function execute(run: Run, plan: Plan, started: number): Promise<TransferS
     tally.transferred = plan.transfers.length;
     tally.deleted = plan.deletions.length;
     tally.bytesDone = 0;
-    return summarize(run, plan, tally, started, plannedActions(run, plan));
+    return summarize(run, plan, tally, started, plannedActions(plan));
   }
 
   await runTransfers(run, plan.transfers, tally);
