@@ -142,6 +142,11 @@ export interface RunningTask {
   readonly transfer: readonly unknown[] | undefined;
   /** The future the task settles; backends normally leave it to the executor. */
   readonly future: Future;
+  /**
+   * The task's time limit in ms, when it has one (the executor enforces it; a backend whose
+   * workers are remote passes it on so that they stop the task too).
+   */
+  readonly timeout?: number | undefined;
   /** True when the task can be stopped while running (it has a signal or a timeout): run it alone and watch `signal`. */
   readonly stoppable: boolean;
   /**
@@ -506,6 +511,18 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     return false;
   }
 
+  /**
+   * True for backends that hand each task at once to a queue outside this process (a broker,
+   * such as Redis) from which remote workers take it: every task that is not a `map` chunk goes
+   * the way of a task sent ahead (see {@link Executor.claimsAhead}, which such a backend sets
+   * too): its future stays pending, and `cancel()` asks {@link Executor.revokeAhead}, until the
+   * backend calls `claimed()` when a worker took it. Its per-task timeout starts then.
+   * `maxWorkers` bounds the tasks handed over at once.
+   */
+  protected get handsOverAll(): boolean {
+    return false;
+  }
+
   /** For backends with `claimsAhead`: takes back a task sent ahead; true if its worker will not run it. */
   protected revokeAhead(running: RunningTask): boolean {
     void running;
@@ -800,7 +817,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
       const batching = this.maxBatchSize > 1;
       const ahead = batching ? this.maxWorkers * this.sendAhead : 0;
       while (this.#queue.length > 0 && (this.#busy < this.maxWorkers || (this.#busy < this.maxWorkers + ahead && this.#mayGoAhead()))) {
-        if (this.#busy >= this.maxWorkers && this.claimsAhead) {
+        if ((this.#busy >= this.maxWorkers && this.claimsAhead) || (this.handsOverAll && (this.#queue.peek() as WorkItem).calls === undefined)) {
           const item = this.#queue.shift() as WorkItem;
           if (item.future.state === 'pending') this.#startAhead(item); // else it was cancelled while queued (already counted)
           continue;
@@ -900,7 +917,7 @@ export abstract class Executor extends Emitter<ExecutorEvents> implements AsyncD
     item.revoke = undefined;
     this.#aheadSent.delete(item);
     item.startedAt = startedAt; // its run time, which says whether tasks are slow, counts from here
-    this.#markRunning(item, startedAt);
+    if (this.#markRunning(item, startedAt) && item.timeout !== undefined) this.#startTimer(item); // only handed-over tasks have one here
   }
 
   /** Moves a queued item to running (started at `startedAt`); false if it was cancelled while queued (already counted). */

@@ -1,0 +1,257 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AsyncExecutor } from '@futures/async';
+import { TaskTimeoutError, typeScriptImports, durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions, serializeError, taskRef, type Executor } from '@futures/core';
+import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DEFAULT_MAX_PAYLOAD_BYTES, decodeValue, encodeValue, readPayload } from './codec.js';
+import { connectionOptions, connectionTimeoutOption, watchConnection } from './connection.js';
+import { InvalidPayloadError, PayloadTooLargeError, TaskNotAllowedError, type RedisUnavailableError } from './errors.js';
+import { cancelChannel, queueOptions, type QueueOptions } from './shared.js';
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions extends QueueOptions {
+  /**
+   * Where the tasks run in this process: any @futures executor (a `ThreadPoolExecutor` or
+   * `ProcessPoolExecutor` for CPU-bound tasks). The worker shuts it down when it closes.
+   * @default a new AsyncExecutor with `maxWorkers: concurrency` (tasks run on this event loop)
+   */
+  readonly executor?: Executor | undefined;
+  /**
+   * How many jobs this worker runs at once.
+   * @default the executor's `maxWorkers`, else 16
+   */
+  readonly concurrency?: number | undefined;
+  /**
+   * The task modules this worker may import: exact module URLs, or URLs ending in `/` for every
+   * module under a directory. A job naming another module fails with `TaskNotAllowedError`.
+   * Anyone who can write to the queue chooses what the worker imports: set this in production.
+   * @default undefined (any module)
+   */
+  readonly allowModules?: readonly (string | URL)[] | undefined;
+  /**
+   * Maps a task's module URL as the submitter wrote it to where the module is on this machine
+   * (when the code is deployed at another path). Runs before `allowModules` is checked.
+   * @example resolveModule: (url) => url.replace('file:///home/dev/app/', 'file:///srv/app/')
+   */
+  readonly resolveModule?: ((module: string) => string | URL) | undefined;
+  /**
+   * How long (ms) a job's lock lasts; the worker renews it while the task runs. A worker that
+   * dies (killed, out of memory, cut off) stops renewing, and once the lock expires BullMQ
+   * gives the job to another worker.
+   * @default 30_000
+   */
+  readonly lockDuration?: number | undefined;
+  /**
+   * How often (ms) this worker looks for jobs whose lock expired (stalled jobs) to run again.
+   * @default 30_000
+   */
+  readonly stalledInterval?: number | undefined;
+  /**
+   * How many times a job may stall (its worker died) before it fails with `WorkerCrashedError`
+   * rather than run again.
+   * @default 1
+   */
+  readonly maxStalledCount?: number | undefined;
+  /** Stops the worker (as `close()`) when it aborts. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A running worker: see {@link startWorker}. */
+export interface DistributedWorker extends AsyncDisposable {
+  /** The BullMQ worker underneath (for its events and methods: `pause`, `on('failed')`, ...). */
+  readonly worker: Worker;
+  /** Where tasks run. */
+  readonly executor: Executor;
+  /** The queue's name. */
+  readonly queueName: string;
+  /**
+   * Resolves once the worker has closed: after `close()`, its `signal`, or (rejecting with
+   * `RedisUnavailableError`) when Redis stayed away for `connectionTimeout`.
+   */
+  readonly closed: Promise<void>;
+  /**
+   * Stops taking jobs, waits for the running ones to finish (unless `force`: then they are
+   * abandoned and BullMQ gives them to another worker once their lock expires) and shuts the
+   * executor down.
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+/**
+ * Runs the tasks of a {@link DistributedExecutor}'s queue in this process, until closed. Start
+ * any number, on any machines that reach the same Redis: each takes jobs as it has room, runs
+ * them on its `executor` and stores their outcomes in Redis, where the submitter's futures
+ * settle from BullMQ's events. Task modules are imported here, by URL (see `resolveModule`,
+ * `allowModules`). Resolves once the worker is connected and taking jobs.
+ *
+ * @example
+ * import { startWorker } from '@futures/bullmq';
+ * import { ThreadPoolExecutor } from '@futures/worker-threads';
+ * const worker = await startWorker({ connection: 'redis://10.0.0.5:6379', executor: new ThreadPoolExecutor() });
+ * process.on('SIGTERM', () => void worker.close());
+ */
+export async function startWorker(options?: WorkerOptions): Promise<DistributedWorker> {
+  const where = 'startWorker()';
+  const opts = optionsObject(where, options) as WorkerOptions;
+  rejectUnknownOptions(where, opts, [
+    'connection',
+    'queue',
+    'prefix',
+    'maxPayloadBytes',
+    'connectionTimeout',
+    'executor',
+    'concurrency',
+    'allowModules',
+    'resolveModule',
+    'lockDuration',
+    'stalledInterval',
+    'maxStalledCount',
+    'signal',
+  ]);
+  const { queue, prefix } = queueOptions(where, opts);
+  const maxPayloadBytes = limitOption('maxPayloadBytes', opts.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1);
+  const concurrency = integerOption('concurrency', opts.concurrency, opts.executor?.maxWorkers ?? 16);
+  const lockDuration = durationOption('lockDuration', opts.lockDuration) ?? 30_000;
+  const stalledInterval = durationOption('stalledInterval', opts.stalledInterval) ?? 30_000;
+  const maxStalledCount = integerOption('maxStalledCount', opts.maxStalledCount, 1, 0);
+  const timeout = connectionTimeoutOption(opts.connectionTimeout);
+  if (opts.resolveModule !== undefined && typeof opts.resolveModule !== 'function') throw new TypeError(`${where}: resolveModule must be a function`);
+  const allowed = allowList(opts.allowModules);
+  const connection = connectionOptions(opts.connection, where);
+  const executor = opts.executor ?? new AsyncExecutor({ maxWorkers: concurrency });
+
+  /** Where the module of a job is here, or a refusal. */
+  const moduleOf = (module: string): string => {
+    const mapped = opts.resolveModule === undefined ? module : opts.resolveModule(module);
+    const href = mapped instanceof URL ? mapped.href : String(mapped);
+    if (allowed !== undefined && !allowed.some((entry) => (entry.endsWith('/') ? href.startsWith(entry) : href === entry))) {
+      throw new TaskNotAllowedError(`this worker does not run tasks from ${href}: it is not in allowModules`);
+    }
+    return href;
+  };
+
+  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<string> => {
+    let payload: ReturnType<typeof readPayload> | undefined;
+    try {
+      payload = readPayload(job.data, job.id);
+      const args = decodeValue(payload.args, `the arguments of job ${job.id}`);
+      if (!Array.isArray(args)) throw new InvalidPayloadError(`the arguments of job ${job.id} are not a list`);
+      const module = moduleOf(payload.module);
+      await prepareImport(module);
+      const ref = taskRef(module, payload.name);
+      const value: unknown = await executor.submitWith({ signal, timeout: payload.timeout }, ref, ...(args as unknown[]));
+      return encodeValue(value, maxPayloadBytes, `the result of task ${payload.name} (job ${job.id})`);
+    } catch (error) {
+      throw await failure(job, error, signal);
+    }
+  };
+
+  /** Records the task's error in the job (class, stack, fields) and returns what to throw to BullMQ. */
+  const failure = async (job: Job, error: unknown, signal: AbortSignal | undefined): Promise<Error> => {
+    const final =
+      signal?.aborted === true ||
+      error instanceof TaskTimeoutError ||
+      error instanceof InvalidPayloadError ||
+      error instanceof TaskNotAllowedError ||
+      error instanceof PayloadTooLargeError;
+    try {
+      await job.updateData({ ...(job.data as object), error: encodeValue(serializeError(error), Infinity, 'the error') });
+    } catch {
+      // the job is gone, or Redis is away: BullMQ's reason is all the submitter will see
+    }
+    const message = error instanceof Error ? error.message : `non-error thrown: ${String(error)}`;
+    // Aborted, timed out or refused: trying again would not help (nor would the submitter want it).
+    const thrown = final ? new UnrecoverableError(message) : new Error(message);
+    if (error instanceof Error && typeof error.stack === 'string') thrown.stack = error.stack;
+    return thrown;
+  };
+
+  const bull = new Worker(queue, processor, {
+    connection: { ...connection, maxRetriesPerRequest: null } as BullRedisOptions,
+    prefix,
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    maxStalledCount,
+    autorun: false,
+  });
+  bull.on('error', () => undefined); // connection trouble is watched below
+
+  // Submitters publish the ids of running jobs to stop (an abort, a timeout, a late cancel).
+  const subscriber = new Redis({ ...connection, maxRetriesPerRequest: null });
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, message: string) => {
+    try {
+      const { id, reason } = JSON.parse(message) as { id?: unknown; reason?: unknown };
+      if (typeof id === 'string') bull.cancelJob(id, typeof reason === 'string' ? reason : 'stopped by its submitter');
+    } catch {
+      // not ours
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  let settleClosed!: (error?: RedisUnavailableError) => void;
+  const closed = new Promise<void>((resolve, reject) => {
+    settleClosed = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  closed.catch(() => undefined); // for whoever awaits it
+  const close = (force = false, error?: RedisUnavailableError): Promise<void> => {
+    closing ??= (async () => {
+      unwatch();
+      opts.signal?.removeEventListener('abort', onAbort);
+      await Promise.allSettled([error === undefined ? bull.close(force) : bull.disconnect()]);
+      subscriber.disconnect();
+      await executor.shutdown({ cancelFutures: true });
+    })().finally(() => settleClosed(error));
+    return closing;
+  };
+  const onAbort = (): void => void close();
+  const unwatch = watchConnection(subscriber, timeout, `worker of queue ${queue}`, (error) => void close(true, error));
+
+  try {
+    await subscriber.subscribe(cancelChannel(prefix, queue));
+    await bull.waitUntilReady();
+  } catch (error) {
+    await close(true);
+    throw error;
+  }
+  void bull.run().catch(() => undefined);
+  if (opts.signal?.aborted) void close();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  return {
+    worker: bull,
+    executor,
+    queueName: queue,
+    closed,
+    close: (closeOptions) => close(closeOptions?.force === true),
+    [Symbol.asyncDispose]: () => close(),
+  };
+}
+
+/**
+ * Registers a TypeScript loader (tsx, an optional peer dependency) before the first `.ts` task
+ * module is imported, as the thread and process pools do in their workers: Node 20 cannot
+ * import TypeScript by itself.
+ */
+const prepareImport = typeScriptImports({
+  exists: (url) => existsSync(fileURLToPath(url)),
+  register: async () => ((await import('tsx/esm/api')) as { register: () => unknown }).register(),
+  nodeStripsTypes: () => Boolean((process.features as { typescript?: unknown }).typescript),
+});
+
+/** The allowed module URLs (a trailing `/` allows a directory). */
+function allowList(allow: WorkerOptions['allowModules']): string[] | undefined {
+  if (allow === undefined) return undefined;
+  if (!Array.isArray(allow)) throw new TypeError('startWorker(): allowModules must be an array of module URLs');
+  return allow.map((entry: unknown) => {
+    if (entry instanceof URL) return entry.href;
+    if (typeof entry !== 'string' || entry === '') throw new TypeError(`startWorker(): allowModules entries must be URLs, got ${JSON.stringify(entry)}`);
+    try {
+      return new URL(entry).href;
+    } catch {
+      return pathToFileURL(entry).href; // a path: a trailing / is kept
+    }
+  });
+}
