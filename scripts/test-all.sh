@@ -5,7 +5,9 @@
 # FUTURES_SKIP_NODE24=1 skips the second pass. The S3 tests need an S3 server: one local radosgw
 # (scripts/s3-server.sh install + start, ~2 s) serves both passes and is stopped at exit;
 # FUTURES_S3_ENDPOINT (+ FUTURES_S3_ACCESS_KEY_ID, FUTURES_S3_SECRET_ACCESS_KEY, FUTURES_S3_REGION)
-# points them at another S3-compatible server instead.
+# points them at another S3-compatible server instead. The @futures/bullmq tests need Redis: each run
+# starts its own throwaway redis-server on a free port, so the binary must be there (installed from
+# Debian's apt, as root, if missing); FUTURES_REDIS_URL points them at an existing Redis instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -45,6 +47,26 @@ else
     export FUTURES_S3_ENDPOINT=${s3#endpoint=} FUTURES_S3_ACCESS_KEY_ID=FUTURESACCESSKEY \
       FUTURES_S3_SECRET_ACCESS_KEY=FUTURESSECRETKEY FUTURES_S3_REGION=us-east-1
   fi
+fi
+
+# The bullmq tests' global setup starts (and stops) a redis-server of its own per run
+# (packages/bullmq/src/redis-server.ts), so all we need is the binary. apt also starts the packaged
+# service on 6379, which nothing here uses: stop it. If redis-server cannot be had, the bullmq tests
+# fail by themselves, saying why; the other suites still run.
+if [ -n "${FUTURES_REDIS_URL:-}" ]; then
+  step "Redis for the tests: $FUTURES_REDIS_URL (FUTURES_REDIS_URL)"
+elif [ -n "${FUTURES_REDIS_SERVER:-}" ] || command -v redis-server >/dev/null; then
+  step "Redis for the tests: ${FUTURES_REDIS_SERVER:-$(command -v redis-server)} (a throwaway server per test run)"
+elif [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
+  step "Redis for the tests: installing redis-server (apt-get)"
+  if DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; then
+    service redis-server stop >/dev/null 2>&1 || true
+  else
+    echo "could not install redis-server; the @futures/bullmq tests will fail" >&2
+  fi
+else
+  step "Redis for the tests: no redis-server, and not root on Debian/Ubuntu to install it (the @futures/bullmq tests will fail)"
 fi
 
 status=0

@@ -69,6 +69,10 @@ export class AsyncExecutor extends Executor {
     if (!isTaskRef(task)) return (task as TaskFunction).apply(running.context, args as unknown[]);
     const resolved = resolveTaskRef(task);
     if (typeof resolved === 'function') return resolved.apply(running.context, args as unknown[]);
-    return resolved.then((fn) => fn.apply(running.context, args as unknown[]));
+    return resolved.then((fn) => {
+      // Aborted (or timed out) while its module loaded: its future has settled; the task never starts.
+      if (running.stoppable && running.signal.aborted) throw running.signal.reason;
+      return fn.apply(running.context, args as unknown[]);
+    });
   }
 }

@@ -48,7 +48,8 @@ export interface StartRedisServerOptions {
   readonly binary?: string | undefined;
   /**
    * More command-line arguments, e.g. `['--maxmemory', '64mb']`. They come after ours, so they
-   * override them. The readiness check does not authenticate: do not add `--requirepass`.
+   * override them; leave `--port` and `--bind` alone (use `port`), and `--requirepass` too: the
+   * readiness check does not authenticate.
    */
   readonly args?: readonly string[] | undefined;
   /** How long to wait for the first answer to PING, in ms (default 10 000). */
@@ -173,11 +174,11 @@ class LocalRedisServer implements RedisServer {
     rmSync(this.#config.dir, { recursive: true, force: true });
   };
 
-  constructor(config: LaunchConfig, port: number, process: RedisProcess) {
+  constructor(config: LaunchConfig, port: number, first: RedisProcess) {
     this.#config = config;
     this.port = port;
     this.url = `redis://${HOST}:${port}`;
-    this.#process = process;
+    this.#process = first;
     atParentExit.add(this.#cleanUpAtExit);
     installExitHook();
   }

@@ -132,9 +132,13 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   };
 
   const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<string> => {
-    let payload: ReturnType<typeof readPayload> | undefined;
     try {
-      payload = readPayload(job.data, job.id);
+      const stop = early.get(job.id as string);
+      if (stop !== undefined) {
+        early.delete(job.id as string);
+        throw new UnrecoverableError(stop.reason);
+      }
+      const payload = readPayload(job.data, job.id);
       const args = decodeValue(payload.args, `the arguments of job ${job.id}`);
       if (!Array.isArray(args)) throw new InvalidPayloadError(`the arguments of job ${job.id} are not a list`);
       const module = moduleOf(payload.module);
@@ -151,6 +155,7 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   const failure = async (job: Job, error: unknown, signal: AbortSignal | undefined): Promise<Error> => {
     const final =
       signal?.aborted === true ||
+      error instanceof UnrecoverableError ||
       error instanceof TaskTimeoutError ||
       error instanceof InvalidPayloadError ||
       error instanceof TaskNotAllowedError ||
@@ -160,7 +165,8 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
     } catch {
       // the job is gone, or Redis is away: BullMQ's reason is all the submitter will see
     }
-    const message = error instanceof Error ? error.message : `non-error thrown: ${String(error)}`;
+    // Stopped by its submitter: the reason it gave (the task may not have started; then its local future was only cancelled).
+    const message = signal?.aborted === true ? String(signal.reason) : error instanceof Error ? error.message : `non-error thrown: ${String(error)}`;
     // Aborted, timed out or refused: trying again would not help (nor would the submitter want it).
     const thrown = final ? new UnrecoverableError(message) : new Error(message);
     if (error instanceof Error && typeof error.stack === 'string') thrown.stack = error.stack;
@@ -181,13 +187,23 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   // Submitters publish the ids of running jobs to stop (an abort, a timeout, a late cancel).
   const subscriber = new Redis({ ...connection, maxRetriesPerRequest: null });
   subscriber.on('error', () => undefined);
+  // A request can arrive before BullMQ tracks the job it just took (the submitter hears of the
+  // job's start from Redis, as soon as this worker does): it is kept for a while, and a job
+  // that starts with a request waiting stops at once. Requests for jobs of other workers expire.
+  const early = new Map<string, { readonly reason: string; readonly at: number }>();
   subscriber.on('message', (_channel: string, message: string) => {
+    let request: { id?: unknown; reason?: unknown };
     try {
-      const { id, reason } = JSON.parse(message) as { id?: unknown; reason?: unknown };
-      if (typeof id === 'string') bull.cancelJob(id, typeof reason === 'string' ? reason : 'stopped by its submitter');
+      request = JSON.parse(message) as typeof request;
     } catch {
-      // not ours
+      return; // not ours
     }
+    if (typeof request.id !== 'string') return;
+    const reason = typeof request.reason === 'string' ? request.reason : 'stopped by its submitter';
+    if (bull.cancelJob(request.id, reason)) return;
+    const now = Date.now();
+    for (const [id, { at }] of early) if (now - at > EARLY_STOP_MS) early.delete(id);
+    early.set(request.id, { reason, at: now });
   });
 
   let closing: Promise<void> | undefined;
@@ -229,6 +245,9 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
     [Symbol.asyncDispose]: () => close(),
   };
 }
+
+/** How long a request to stop a job this worker does not run (yet) is kept. */
+const EARLY_STOP_MS = 60_000;
 
 /**
  * Registers a TypeScript loader (tsx, an optional peer dependency) before the first `.ts` task

@@ -1,0 +1,176 @@
+import { BrokenExecutorError, CancelledError, TaskTimeoutError, defineTasks } from '@futures/core';
+import { suiteTasks } from '@futures/test-suite';
+import { ThreadPoolExecutor } from '@futures/worker-threads';
+import { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { DistributedExecutor, InvalidPayloadError, JobNotFoundError, PayloadTooLargeError, TaskNotAllowedError, startWorker } from '../src/index.ts';
+import { executorOn, freshQueue, redisUrl, until, workerOn } from './helpers.ts';
+import type * as Tasks from './fixtures/tasks.ts';
+
+const tasksUrl = new URL('./fixtures/tasks.ts', import.meta.url);
+const tasks = defineTasks<typeof Tasks>(tasksUrl);
+
+describe('DistributedExecutor', () => {
+  it('cancel() takes a job no worker has taken out of Redis, and no worker ever runs it', async () => {
+    const queue = freshQueue();
+    await using executor = executorOn(queue);
+    const future = executor.submit(suiteTasks.square, 4);
+    await until(async () => (await executor.queue.getWaitingCount()) === 1, 5_000, 'the job to wait in Redis');
+    const id = executor.jobId(future) as string;
+    expect(future.state).toBe('pending');
+    expect(future.cancel()).toBe(true);
+    await expect(future.result()).rejects.toBeInstanceOf(CancelledError);
+    await until(async () => (await executor.queue.getJob(id)) === undefined, 5_000, 'the job to be removed');
+    await using worker = await workerOn(queue);
+    const after = executor.submit(suiteTasks.square, 5);
+    expect(await after).toBe(25);
+    expect(worker.executor.stats.completed).toBe(1); // only `after` ran
+    expect(executor.stats).toMatchObject({ submitted: 2, completed: 1, cancelled: 1 });
+  });
+
+  it('a per-call signal stops the running task on its worker; it is not tried again', async () => {
+    const queue = freshQueue();
+    await using worker = await workerOn(queue);
+    await using executor = executorOn(queue, { attempts: 3 });
+    const controller = new AbortController();
+    const future = executor.submitWith({ signal: controller.signal }, tasks.waitForStop, 'abort-me');
+    await until(() => future.running(), 5_000, 'the task to start');
+    controller.abort(new Error('enough'));
+    await expect(future.result()).rejects.toThrow('enough');
+    // The worker stops the task (or, if the request beat the task's start, never starts it).
+    const id = executor.jobId(future) as string;
+    await until(async () => (await executor.queue.getJobState(id)) === 'failed', 5_000, 'the job to fail');
+    const job = await executor.queue.getJob(id);
+    expect(job?.failedReason).toBe('Error: enough');
+    expect(job?.attemptsMade).toBe(1);
+    expect(worker.executor.stats.running).toBe(0);
+  });
+
+  it('a timeout stops the task on the worker too and fails the future with TaskTimeoutError', async () => {
+    const queue = freshQueue();
+    await using worker = await workerOn(queue);
+    await using executor = executorOn(queue);
+    const future = executor.submitWith({ timeout: 150 }, tasks.waitForStop, 'time-me');
+    const error = await future.exception();
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    const { stopped } = await import('./fixtures/tasks.ts');
+    await until(() => stopped.has('time-me'), 5_000, 'the worker to stop the task');
+    expect(worker.executor.stats.running).toBe(0);
+  });
+
+  it('retries a failing task with backoff as BullMQ does, and reports the last error when attempts run out', async () => {
+    const queue = freshQueue();
+    await using _worker = await workerOn(queue);
+    await using executor = executorOn(queue, { attempts: 3, backoff: { type: 'fixed', delay: 20 } });
+    expect(await executor.submit(tasks.flaky, 'twice', 2)).toBe(3);
+    const error = await executor.submit(tasks.flaky, 'thrice', 3).exception();
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe('attempt 3 of thrice fails');
+    expect((error as Error).stack).toContain('fixtures/tasks.ts');
+  });
+
+  it('refuses arguments over maxPayloadBytes before anything reaches Redis, and results over it on the worker', async () => {
+    const queue = freshQueue();
+    await using _worker = await workerOn(queue, { maxPayloadBytes: 10_000 });
+    await using executor = executorOn(queue, { maxPayloadBytes: 10_000 });
+    const big = executor.submit(suiteTasks.identity, new Uint8Array(20_000));
+    const error = await big.exception();
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(error).toMatchObject({ code: 'ERR_PAYLOAD_TOO_LARGE', limit: 10_000 });
+    expect((error as Error).message).toMatch(/arguments of task identity take 26\.1 KiB serialized, over the 9\.8 KiB limit/);
+    expect(executor.jobId(big)).toBeUndefined();
+    expect(await executor.queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
+    const result = await executor.submit(tasks.bytes, 20_000).exception();
+    expect(result).toBeInstanceOf(PayloadTooLargeError);
+    expect((result as Error).message).toMatch(/the result of task bytes/);
+    expect(await executor.submit(tasks.bytes, 10)).toEqual(new Uint8Array(10).fill(7));
+    const unserializable = await executor.submit(tasks.unserializable).exception();
+    expect((unserializable as Error).message).toMatch(/could not be serialized/);
+  });
+
+  it('a worker runs only allowed modules, after mapping their URLs with resolveModule', async () => {
+    const queue = freshQueue();
+    const elsewhere = 'file:///srv/deployed/fixtures/tasks.ts';
+    await using _worker = await workerOn(queue, {
+      resolveModule: (module) => (module === elsewhere ? tasksUrl.href : module),
+      allowModules: [new URL('./fixtures/', import.meta.url)],
+    });
+    await using executor = executorOn(queue);
+    const deployed = defineTasks<typeof Tasks>(elsewhere);
+    expect(await executor.submit(deployed.flaky, 'mapped', 0)).toBe(1);
+    const refused = await executor.submit(suiteTasks.square, 3).exception();
+    expect(refused).toBeInstanceOf(TaskNotAllowedError);
+    expect((refused as Error).message).toMatch(/does not run tasks from file:.*test-suite.*not in allowModules/);
+  });
+
+  it('a worker fails a job that another producer added with data that is not a task, and says so', async () => {
+    const queue = freshQueue();
+    await using _worker = await workerOn(queue);
+    const producer = new Queue(queue, { connection: { host: '127.0.0.1', port: Number(new URL(redisUrl()).port) } });
+    try {
+      const job = await producer.add('foreign', { hello: 'world' }, { attempts: 3 });
+      await until(async () => (await job.getState()) === 'failed', 5_000, 'the foreign job to fail');
+      const failed = await producer.getJob(job.id as string);
+      expect(failed?.failedReason).toMatch(/is not a @futures task \(its data has keys hello/);
+      expect(failed?.attemptsMade).toBe(1); // refused for good, not retried
+    } finally {
+      await producer.close();
+    }
+    expect(new InvalidPayloadError('x').code).toBe('ERR_PAYLOAD_INVALID');
+  });
+
+  it('a worker on a ThreadPoolExecutor stops a running CPU-bound task by force', async () => {
+    const queue = freshQueue();
+    await using _worker = await workerOn(queue, { executor: new ThreadPoolExecutor({ maxWorkers: 1 }) });
+    await using executor = executorOn(queue);
+    expect(await executor.submit(suiteTasks.square, 9)).toBe(81);
+    const spinning = executor.submitWith({ timeout: 300 }, suiteTasks.spin, 20_000);
+    expect(await spinning.exception()).toBeInstanceOf(TaskTimeoutError);
+    // The thread was stopped, not left spinning for 20 s: the next task runs at once.
+    expect(await executor.submit(suiteTasks.square, 3).result({ timeout: 5_000 })).toBe(9);
+  });
+
+  it('attach(jobId) follows a job by id, also after it finished; an unknown id fails with JobNotFoundError', async () => {
+    const queue = freshQueue();
+    await using _worker = await workerOn(queue);
+    await using executor = executorOn(queue);
+    const future = executor.submit(suiteTasks.square, 12);
+    await until(() => executor.jobId(future) !== undefined, 5_000, 'the job id');
+    const id = executor.jobId(future) as string;
+    const following = executor.attach<number>(id);
+    expect(await future).toBe(144);
+    expect(await following).toBe(144);
+    await using other = executorOn(queue);
+    expect(await other.attach(id)).toBe(144);
+    expect(other.jobId(other.attach(id))).toBe(id);
+    const failed = executor.submit(suiteTasks.fail, 'TypeError', 'bad');
+    await expect(failed.result()).rejects.toThrow('bad');
+    const error = await other.attach(executor.jobId(failed) as string).exception();
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('bad');
+    const missing = await other.attach('no-such-job').exception();
+    expect(missing).toBeInstanceOf(JobNotFoundError);
+    expect(missing).toMatchObject({ code: 'ERR_JOB_NOT_FOUND', jobId: 'no-such-job' });
+    expect(other.stats.submitted).toBe(0); // attached futures are not the executor's tasks
+  });
+
+  it('refuses bad options with errors that name them', async () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => new DistributedExecutor({ queue: 'a:b' }), /queue must be a non-empty string without ':'/],
+      [() => new DistributedExecutor({ connection: 'http://x' }), /must start with redis:\/\/ or rediss:\/\//],
+      [() => new DistributedExecutor({ connection: 'nonsense' }), /is not a URL/],
+      [() => new DistributedExecutor({ attempts: 0 }), /attempts/],
+      [() => new DistributedExecutor({ backoff: { type: 'linear', delay: 1 } as never }), /backoff must be/],
+      [() => new DistributedExecutor({ maxPayloadBytes: -1 }), /maxPayloadBytes/],
+      [() => new DistributedExecutor({ bogus: 1 } as never), /bogus/],
+    ];
+    for (const [make, message] of bad) expect(make).toThrow(message);
+    await expect(startWorker({ connection: redisUrl(), concurrency: 0 })).rejects.toThrow(/concurrency/);
+    await expect(startWorker({ connection: redisUrl(), allowModules: 'x' as never })).rejects.toThrow(/allowModules must be an array/);
+    await expect(startWorker({ connection: redisUrl(), nope: true } as never)).rejects.toThrow(/nope/);
+    await using executor = executorOn(freshQueue());
+    expect(() => (executor.submit as (task: unknown) => unknown)(() => 1)).toThrow(/cannot run the plain function/);
+    expect(() => executor.attach('')).toThrow(/jobId must be a non-empty string/);
+    expect(executor).not.toBeInstanceOf(BrokenExecutorError);
+  });
+});
