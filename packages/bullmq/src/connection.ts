@@ -54,9 +54,9 @@ export function connectionTimeoutOption(value: unknown): number {
 /**
  * Watches one ioredis client: when it has not been ready for `timeout` ms (it never connected,
  * or it lost the connection and did not get it back), calls `onLost` once with a
- * {@link RedisUnavailableError} that says what the last error was.
+ * {@link RedisUnavailableError} that says what the last error was, followed by `hint`.
  */
-export function watchConnection(client: Redis, timeout: number, what: string, onLost: (error: RedisUnavailableError) => void): () => void {
+export function watchConnection(client: Redis, timeout: number, what: string, onLost: (error: RedisUnavailableError) => void, hint = ''): () => void {
   let lastError: (Error & { code?: string }) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lost = false;
@@ -69,7 +69,7 @@ export function watchConnection(client: Redis, timeout: number, what: string, on
         new RedisUnavailableError(
           `${what}: Redis at ${describeConnection(client.options)} has not answered for ${timeout} ms (connectionTimeout)` +
             (lastError === undefined ? '' : `; last error: ${lastError.message}`) +
-            '. Jobs already in Redis may still run: reattach to them with attach(jobId) once Redis is back',
+            hint,
           code,
           lastError === undefined ? undefined : { cause: lastError },
         ),

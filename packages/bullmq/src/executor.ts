@@ -13,7 +13,7 @@ import {
   type ExecutorCapabilities,
   type RunningTask,
 } from '@futures/core';
-import { Job, Queue, QueueEvents, type JobsOptions, type RedisOptions as BullRedisOptions } from 'bullmq';
+import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_MAX_PAYLOAD_BYTES, PAYLOAD_FORMAT, decodeValue, encodeValue, type JobPayload } from './codec.js';
 import { connectionOptions, connectionTimeoutOption, watchConnection } from './connection.js';
@@ -117,6 +117,7 @@ export class DistributedExecutor extends Executor {
   readonly queueName: string;
 
   readonly #client: Redis;
+  readonly #eventsClient: Redis;
   readonly #jobOptions: JobsOptions;
   readonly #maxPayloadBytes: number;
   readonly #checkInterval: number;
@@ -163,15 +164,25 @@ export class DistributedExecutor extends Executor {
       removeOnFail: { age: Math.max(Math.ceil(keep / 1000), 86_400) },
     };
     const connection = connectionOptions(opts.connection, 'new DistributedExecutor()');
-    // The producer fails fast rather than queueing commands while Redis is away; the watch below
-    // turns a lasting outage into a typed error.
-    this.queue = new Queue(shared.queue, { connection: { ...connection, enableOfflineQueue: false } as BullRedisOptions, prefix: shared.prefix });
-    this.queue.on('error', () => undefined); // reported through the watched client
-    this.#client = new Redis({ ...connection, maxRetriesPerRequest: null, lazyConnect: false });
+    // Two connections of our own, so that a lost Redis can be let go of at once (BullMQ's own
+    // close waits for a Redis that may never come back): one for commands, shared with the
+    // queue, and one for reading the events stream (a blocking read). Commands wait through a
+    // short outage; the watch below turns a lasting one into a typed error.
+    this.#client = new Redis({ ...connection, maxRetriesPerRequest: null });
     this.#client.on('error', () => undefined); // its state is watched below
+    this.#eventsClient = new Redis({ ...connection, maxRetriesPerRequest: null });
+    this.#eventsClient.on('error', () => undefined);
+    this.queue = new Queue(shared.queue, { connection: this.#client, prefix: shared.prefix });
+    this.queue.on('error', () => undefined); // reported through the watched client
     const timeout = connectionTimeoutOption(opts.connectionTimeout);
-    this.#unwatch = watchConnection(this.#client, timeout, 'DistributedExecutor', (error) => this.#lose(error));
-    this.#ready = this.#listen(connection, shared.prefix);
+    this.#unwatch = watchConnection(
+      this.#client,
+      timeout,
+      'DistributedExecutor',
+      (error) => this.#lose(error),
+      '. Jobs already in Redis may still run: reattach to them with attach(jobId) once Redis is back',
+    );
+    this.#ready = this.#listen(shared.prefix);
     this.#ready.catch(() => undefined); // reported to the tasks that wait for it
   }
 
@@ -179,10 +190,10 @@ export class DistributedExecutor extends Executor {
    * Starts reading the queue's events from now on the Redis clock, so that no event of a job
    * added once this resolves can be missed, however soon it comes.
    */
-  async #listen(connection: ReturnType<typeof connectionOptions>, prefix: string): Promise<void> {
+  async #listen(prefix: string): Promise<void> {
     const [seconds, micros] = await this.#client.time();
     const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    const events = new QueueEvents(this.queueName, { connection: { ...connection, maxRetriesPerRequest: null } as BullRedisOptions, prefix, lastEventId: `${now - 1}-0` });
+    const events = new QueueEvents(this.queueName, { connection: this.#eventsClient, prefix, lastEventId: `${now - 1}-0` });
     this.#events = events;
     events.on('error', () => undefined);
     events.on('active', ({ jobId }) => this.#activated(jobId));
@@ -497,13 +508,17 @@ export class DistributedExecutor extends Executor {
     await Promise.all([...this.#attached].map((future) => future.exception().catch(() => undefined)));
     clearInterval(this.#checker);
     this.#unwatch();
-    const lost = this.#lost !== undefined;
-    await Promise.allSettled([
-      this.#ready.then(() => (lost ? this.#events?.disconnect() : this.#events?.close())),
-      lost ? this.queue.disconnect() : this.queue.close(),
-    ]);
-    if (lost) this.#client.disconnect();
-    else await this.#client.quit().catch(() => this.#client.disconnect());
+    if (this.#lost !== undefined) {
+      // Nothing to say goodbye to: drop the connections (what still waits on them fails);
+      // BullMQ's objects are closed without waiting, as they would wait for Redis.
+      this.#client.disconnect();
+      this.#eventsClient.disconnect();
+      void this.queue.close().catch(() => undefined);
+      void this.#events?.close().catch(() => undefined);
+      return;
+    }
+    await Promise.allSettled([this.#ready.then(() => this.#events?.close()), this.queue.close()]);
+    await Promise.allSettled([this.#client, this.#eventsClient].map((client) => client.quit().catch(() => client.disconnect())));
   }
 
   override toString(): string {

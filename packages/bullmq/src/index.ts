@@ -8,6 +8,8 @@
 export { DistributedExecutor, type DistributedExecutorOptions } from './executor.js';
 export { startWorker, type DistributedWorker, type WorkerOptions } from './worker.js';
 export type { QueueOptions } from './shared.js';
+/** BullMQ's job class, as passed to the worker's events (`worker.worker.on('completed', (job) => ...)`). */
+export type { Job } from 'bullmq';
 export { DEFAULT_MAX_PAYLOAD_BYTES, PAYLOAD_FORMAT, type JobPayload } from './codec.js';
 export { defaultConnection, type RedisConnection } from './connection.js';
 export {

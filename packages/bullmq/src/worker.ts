@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AsyncExecutor } from '@futures/async';
 import { TaskTimeoutError, typeScriptImports, durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions, serializeError, taskRef, type Executor } from '@futures/core';
@@ -53,6 +54,12 @@ export interface WorkerOptions extends QueueOptions {
    * @default 1
    */
   readonly maxStalledCount?: number | undefined;
+  /**
+   * This worker's name, recorded by BullMQ on each job it takes (`job.processedBy`) and shown
+   * in messages.
+   * @default `${hostname}:${pid}`
+   */
+  readonly name?: string | undefined;
   /** Stops the worker (as `close()`) when it aborts. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -65,15 +72,18 @@ export interface DistributedWorker extends AsyncDisposable {
   readonly executor: Executor;
   /** The queue's name. */
   readonly queueName: string;
+  /** This worker's name (`job.processedBy` of the jobs it takes). */
+  readonly name: string;
   /**
    * Resolves once the worker has closed: after `close()`, its `signal`, or (rejecting with
    * `RedisUnavailableError`) when Redis stayed away for `connectionTimeout`.
    */
   readonly closed: Promise<void>;
   /**
-   * Stops taking jobs, waits for the running ones to finish (unless `force`: then they are
-   * abandoned and BullMQ gives them to another worker once their lock expires) and shuts the
-   * executor down.
+   * Stops taking jobs, waits for the running ones to finish and shuts the executor down. With
+   * `force`, running jobs are abandoned instead: their tasks' signals abort (cooperative tasks
+   * stop; others run on, unwatched), nothing is stored, and BullMQ gives the jobs to another
+   * worker once their locks expire.
    */
   close(options?: { readonly force?: boolean }): Promise<void>;
 }
@@ -107,6 +117,7 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
     'lockDuration',
     'stalledInterval',
     'maxStalledCount',
+    'name',
     'signal',
   ]);
   const { queue, prefix } = queueOptions(where, opts);
@@ -118,6 +129,8 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   const timeout = connectionTimeoutOption(opts.connectionTimeout);
   if (opts.resolveModule !== undefined && typeof opts.resolveModule !== 'function') throw new TypeError(`${where}: resolveModule must be a function`);
   const allowed = allowList(opts.allowModules);
+  if (opts.name !== undefined && (typeof opts.name !== 'string' || opts.name === '')) throw new TypeError(`${where}: name must be a non-empty string`);
+  const name = opts.name ?? `${hostname()}:${process.pid}`;
   const connection = connectionOptions(opts.connection, where);
   const executor = opts.executor ?? new AsyncExecutor({ maxWorkers: concurrency });
 
@@ -160,6 +173,8 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
       error instanceof InvalidPayloadError ||
       error instanceof TaskNotAllowedError ||
       error instanceof PayloadTooLargeError;
+    // A job abandoned by a closing worker stays active in Redis and goes to another worker: it records nothing.
+    if (closing !== undefined) return new Error(`worker ${name} closed while running job ${job.id}`);
     try {
       await job.updateData({ ...(job.data as object), error: encodeValue(serializeError(error), Infinity, 'the error') });
     } catch {
@@ -176,6 +191,7 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   const bull = new Worker(queue, processor, {
     connection: { ...connection, maxRetriesPerRequest: null } as BullRedisOptions,
     prefix,
+    name,
     concurrency,
     lockDuration,
     stalledInterval,
@@ -216,18 +232,31 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
     closing ??= (async () => {
       unwatch();
       opts.signal?.removeEventListener('abort', onAbort);
-      await Promise.allSettled([error === undefined ? bull.close(force) : bull.disconnect()]);
+      // Abandoned tasks are told to stop (the cooperative ones do); their jobs are not failed.
+      if (force || error !== undefined) bull.cancelAllJobs(`worker ${name} is closing`);
       subscriber.disconnect();
-      await executor.shutdown({ cancelFutures: true });
+      // With Redis gone, BullMQ's close would wait for it: let it go without waiting.
+      if (error === undefined) await bull.close(force).catch(() => undefined);
+      else void bull.close(true).catch(() => undefined);
+      // Forced, or Redis is gone: running tasks are abandoned (their outcomes could not be
+      // stored; their jobs go to another worker once their locks expire), so not waited for.
+      await executor.shutdown({ cancelFutures: true, wait: !force && error === undefined });
     })().finally(() => settleClosed(error));
     return closing;
   };
   const onAbort = (): void => void close();
-  const unwatch = watchConnection(subscriber, timeout, `worker of queue ${queue}`, (error) => void close(true, error));
+  const unwatch = watchConnection(
+    subscriber,
+    timeout,
+    `worker ${name} of queue ${queue}`,
+    (error) => void close(true, error),
+    '. The worker stopped; its running jobs go to other workers once their locks expire',
+  );
 
   try {
-    await subscriber.subscribe(cancelChannel(prefix, queue));
-    await bull.waitUntilReady();
+    // A Redis that never answers ends the start with the watch's error, not a wait for ever.
+    await Promise.race([Promise.all([subscriber.subscribe(cancelChannel(prefix, queue)), bull.waitUntilReady()]), closed]);
+    if (closing !== undefined) await closed;
   } catch (error) {
     await close(true);
     throw error;
@@ -240,6 +269,7 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
     worker: bull,
     executor,
     queueName: queue,
+    name,
     closed,
     close: (closeOptions) => close(closeOptions?.force === true),
     [Symbol.asyncDispose]: () => close(),
