@@ -1,8 +1,9 @@
 /**
- * Runs the `futures` command: for real, from the TypeScript sources through tsx (`futures`), or
- * in this process through `main` with captured streams and a given environment (`runMain`).
+ * Runs the `futures` command: for real, from the TypeScript sources through tsx (`futures`, or
+ * `startFutures` for a command that runs until stopped), or in this process through `main` with
+ * captured streams and a given environment (`runMain`).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CommandIO } from '../src/command.ts';
@@ -42,6 +43,69 @@ export function futures(args: readonly string[], onStderr?: (text: string) => bo
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A `futures` process started by {@link startFutures}, to watch and signal while it runs. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  /** What it wrote so far. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves once stderr matches `pattern` (rejects if it exits first, or after `ms`). */
+  waitForStderr(pattern: RegExp, ms?: number): Promise<void>;
+  /** Resolves with the exit code and all output once it has exited. */
+  readonly exited: Promise<Result & { readonly signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `futures ...args` (from the sources, through tsx) and returns at once: for commands
+ * that run until stopped (`futures worker`). `env` is added to this process's environment.
+ */
+export function startFutures(args: readonly string[], env?: Readonly<Record<string, string>>): RunningCli {
+  const child = spawn(process.execPath, ['--conditions=@futures/source', '--import', 'tsx', 'src/bin.ts', ...args], {
+    cwd: packageDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+  });
+  let stdout = '';
+  let stderr = '';
+  const watchers = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const watcher of watchers) watcher();
+  });
+  const exited = new Promise<Result & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  let ended = false;
+  void exited.finally(() => {
+    ended = true;
+    for (const watcher of watchers) watcher();
+  }).catch(() => undefined);
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForStderr: (pattern, ms = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`no ${pattern} on stderr within ${ms} ms; stderr so far:\n${stderr}`)), ms);
+        const done = (error?: Error): void => {
+          clearTimeout(timer);
+          watchers.delete(check);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        const check = (): void => {
+          if (pattern.test(stderr)) done();
+          else if (ended) done(new Error(`futures exited before ${pattern} appeared on stderr; stderr:\n${stderr}`));
+        };
+        watchers.add(check);
+        check();
+      }),
+  };
 }
 
 /** How {@link runMain} runs the command. */
