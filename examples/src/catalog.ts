@@ -2,6 +2,7 @@
  * Every example, in tutorial order, with the seed tutorial and section it ports. `demo.ts`
  * runs them in this order; the tests check that every file in `src/` is listed here.
  */
+import { redisUnavailable } from './lib/redis.ts';
 import type { Log } from './lib/support.ts';
 import { main as slowTask } from './slow-task.ts';
 import { main as countUpDown } from './count-up-down.ts';
@@ -31,6 +32,7 @@ import { main as processQueue } from './process-queue.ts';
 import { main as processPoolMap } from './process-pool-map.ts';
 import { main as processFactorials } from './process-factorials.ts';
 import { main as imageProcessing } from './image-processing.ts';
+import { main as distributedThumbnails } from './distributed-thumbnails.ts';
 import { main as scrapeSites } from './scrape-sites.ts';
 
 /** The seed tutorials the examples come from (files in the project's `seeds/` folder). */
@@ -52,6 +54,11 @@ export interface Example {
   readonly section: string;
   /** Runs it, printing through `log`. */
   readonly main: (log?: Log) => Promise<unknown>;
+  /**
+   * Why it cannot run on this machine (a server it needs is not installed), or `undefined`.
+   * `demo.ts` then prints the reason instead of running it; its test runs it anyway, and fails.
+   */
+  readonly unavailable?: () => string | undefined;
 }
 
 export const EXAMPLES: readonly Example[] = [
@@ -96,6 +103,14 @@ export const EXAMPLES: readonly Example[] = [
   { name: 's3-upload', title: 'Uploading files to S3 at once, with submit and asCompleted', seed: '003', section: 'Use Case: S3', main: s3Upload },
   { name: 's3-bulk', title: 'Bulk: a folder to S3 and back with @futures/s3', seed: '003', section: 'Use Case: S3', main: s3Bulk },
   { name: 'image-processing', title: 'Resizing images in worker threads, then thumbnails with @futures/thumbnails', seed: '001', section: 'Practical Examples: 2. Image Processing', main: imageProcessing },
+  {
+    name: 'distributed-thumbnails',
+    title: 'Thumbnails by three worker processes sharing a Redis queue (DistributedExecutor)',
+    seed: '001',
+    section: 'Practical Examples: 2. Image Processing',
+    main: distributedThumbnails,
+    unavailable: redisUnavailable,
+  },
   { name: 'scrape-sites', title: 'Scraping several sites, then crawling them, politely with @futures/scrape', seed: '001', section: 'Practical Examples: 1. Web Scraping', main: scrapeSites },
   { name: 'process-squares', title: 'Squares printed by five separate processes', seed: '003', section: 'The Multiprocessing Module: Creating Processes', main: processSquares },
   {
