@@ -410,9 +410,13 @@ export class DistributedExecutor extends Executor {
 
   /** A job's outcome in Redis, `{ active }` while it runs, `undefined` while it waits, {@link LOST} if it is gone. */
   async #lookUp(jobId: string, module: string | undefined): Promise<{ failed: boolean; value: unknown; active?: false } | { active: true } | typeof LOST | undefined> {
+    // The state first (one small command): a job still waiting costs no fetch of its arguments.
+    const state = await this.queue.getJobState(jobId);
+    if (state === 'unknown') return LOST;
+    if (state === 'active') return { active: true };
+    if (state !== 'completed' && state !== 'failed') return undefined;
     const job = await Job.fromId(this.queue, jobId);
     if (job === undefined) return LOST;
-    const state = await job.getState();
     if (state === 'completed') {
       try {
         return { failed: false, value: decodeValue(job.returnvalue, `the result of job ${jobId}`) };
@@ -420,13 +424,8 @@ export class DistributedExecutor extends Executor {
         return { failed: true, value: error };
       }
     }
-    if (state === 'failed') {
-      const payload = job.data as Partial<JobPayload>;
-      return { failed: true, value: await jobFailure(job, job.failedReason, module ?? payload.module ?? '', jobId) };
-    }
-    if (state === 'active') return { active: true };
-    if (state === 'unknown') return LOST;
-    return undefined;
+    const payload = job.data as Partial<JobPayload>;
+    return { failed: true, value: await jobFailure(job, job.failedReason, module ?? payload.module ?? '', jobId) };
   }
 
   /**

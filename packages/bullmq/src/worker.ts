@@ -173,8 +173,8 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
       error instanceof InvalidPayloadError ||
       error instanceof TaskNotAllowedError ||
       error instanceof PayloadTooLargeError;
-    // A job abandoned by a closing worker stays active in Redis and goes to another worker: it records nothing.
-    if (closing !== undefined) return new Error(`worker ${name} closed while running job ${job.id}`);
+    // A job abandoned by a worker closing by force stays active in Redis and goes to another worker: it records nothing.
+    if (abandoning) return new Error(`worker ${name} closed while running job ${job.id}`);
     try {
       await job.updateData({ ...(job.data as object), error: encodeValue(serializeError(error), Infinity, 'the error') });
     } catch {
@@ -223,6 +223,8 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   });
 
   let closing: Promise<void> | undefined;
+  /** Set when the worker closes by force or lost Redis: its running jobs are abandoned. */
+  let abandoning = false;
   let settleClosed!: (error?: RedisUnavailableError) => void;
   const closed = new Promise<void>((resolve, reject) => {
     settleClosed = (error) => (error === undefined ? resolve() : reject(error));
@@ -233,7 +235,10 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
       unwatch();
       opts.signal?.removeEventListener('abort', onAbort);
       // Abandoned tasks are told to stop (the cooperative ones do); their jobs are not failed.
-      if (force || error !== undefined) bull.cancelAllJobs(`worker ${name} is closing`);
+      if (force || error !== undefined) {
+        abandoning = true;
+        bull.cancelAllJobs(`worker ${name} is closing`);
+      }
       subscriber.disconnect();
       // With Redis gone, BullMQ's close would wait for it: let it go without waiting.
       if (error === undefined) await bull.close(force).catch(() => undefined);

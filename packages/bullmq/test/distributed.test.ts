@@ -2,6 +2,7 @@ import { BrokenExecutorError, CancelledError, TaskTimeoutError, defineTasks } fr
 import { suiteTasks } from '@futures/test-suite';
 import { ThreadPoolExecutor } from '@futures/worker-threads';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { DistributedExecutor, InvalidPayloadError, JobNotFoundError, PayloadTooLargeError, TaskNotAllowedError, startWorker } from '../src/index.ts';
 import { executorOn, freshQueue, redisUrl, until, workerOn } from './helpers.ts';
@@ -152,6 +153,39 @@ describe('DistributedExecutor', () => {
     expect(missing).toBeInstanceOf(JobNotFoundError);
     expect(missing).toMatchObject({ code: 'ERR_JOB_NOT_FOUND', jobId: 'no-such-job' });
     expect(other.stats.submitted).toBe(0); // attached futures are not the executor's tasks
+  });
+
+  it('a job that vanished from Redis without an event fails with JobNotFoundError at the next check', async () => {
+    const queue = freshQueue();
+    await using executor = executorOn(queue, { checkInterval: 200 });
+    const future = executor.submit(suiteTasks.square, 2);
+    await until(async () => (await executor.queue.getWaitingCount()) === 1, 5_000, 'the job to wait in Redis');
+    const id = executor.jobId(future) as string;
+    // What a restart without persistence does to one job: its keys are gone, no event says so.
+    const redis = new Redis(redisUrl());
+    try {
+      await redis.del(executor.queue.toKey(id));
+      await redis.lrem(executor.queue.toKey('wait'), 0, id);
+    } finally {
+      redis.disconnect();
+    }
+    const error = await future.exception({ timeout: 5_000 });
+    expect(error).toBeInstanceOf(JobNotFoundError);
+    expect((error as Error).message).toMatch(/is no longer in Redis/);
+  });
+
+  it('close({ force: true }) abandons a running job at once; another worker runs it once its lock expires', async () => {
+    const queue = freshQueue();
+    const first = await workerOn(queue, { lockDuration: 500, stalledInterval: 250 });
+    await using executor = executorOn(queue);
+    const future = executor.submit(tasks.sleepPid, 1_500);
+    await until(() => future.running(), 5_000, 'the task to start');
+    const started = Date.now();
+    await first.close({ force: true });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await using _second = await workerOn(queue, { lockDuration: 500, stalledInterval: 250 });
+    expect(await future.result({ timeout: 15_000 })).toBe(process.pid);
+    expect(executor.stats).toMatchObject({ completed: 1, failed: 0 });
   });
 
   it('refuses bad options with errors that name them', async () => {
