@@ -2,7 +2,8 @@
  * How tasks and their outcomes travel through Redis: the documented serialization.
  *
  * A job's data is JSON, readable in any BullMQ dashboard:
- * `{ futures: 1, module, name, args, timeout? }`, where `module` and `name` are the task
+ * `{ futures: 1, module, name, args, timeout? }` (a `map` chunk carries `batch` instead of
+ * `args`, see {@link JobPayload}), where `module` and `name` are the task
  * reference and `args` is the argument list serialized with Node's `v8.serialize` (the
  * structured clone algorithm, as for every other @futures backend that copies: Map, Set, Date,
  * BigInt, typed arrays, Buffers, Errors, cycles survive; functions and symbols do not), in
@@ -28,8 +29,14 @@ export interface JobPayload {
   readonly module: string;
   /** The export to call. */
   readonly name: string;
-  /** The arguments: `v8.serialize(args)` in base64. */
-  readonly args: string;
+  /** The arguments: `v8.serialize(args)` in base64 (absent for a `map` chunk). */
+  readonly args?: string;
+  /**
+   * A `map` chunk instead of one call: @futures/core's `TaskBatch` (each call's arguments),
+   * encoded as `args` is; the job's result is then an `OutcomeGroup` (each call's result or
+   * error), encoded the same way.
+   */
+  readonly batch?: string;
   /** The task's time limit in ms, which the worker enforces too. */
   readonly timeout?: number;
   /** Written by the worker when the task failed: `serializeError(error)`, encoded as `args` is. */

@@ -5,13 +5,18 @@ import {
   Future,
   baseConfig,
   durationOption,
+  forEachOutcome,
+  fromTaskOutcome,
   integerOption,
   isTaskRef,
   limitOption,
   type BaseExecutorOptions,
   type BatchReport,
   type ExecutorCapabilities,
+  toTaskBatch,
+  type OutcomeGroup,
   type RunningTask,
+  type SerializedError,
 } from '@futures/core';
 import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -69,7 +74,7 @@ interface InFlight {
   /** The executor's task, or `undefined` for a future from `attach`. */
   readonly running: RunningTask | undefined;
   /** Settles the outcome: the executor's report, or the attached future. */
-  readonly settle: (failed: boolean, value: unknown) => void;
+  readonly settle: (failed: boolean, value: unknown) => void | Promise<void>;
   /** Ends the task's `runBatch` (frees its place). */
   readonly end: () => void;
   /** The job's data, until it is added. */
@@ -216,26 +221,43 @@ export class DistributedExecutor extends Executor {
     throw new TypeError('DistributedExecutor hands every task over with runBatch');
   }
 
-  /** Hands one task to Redis (batched with the others of this tick into one `addBulk`). */
+  /**
+   * `map(..., { chunksize })` sends each chunk as one job (the calls travel as a `TaskBatch` and
+   * come back as an `OutcomeGroup`, the task protocol every parallel backend shares).
+   */
+  protected override get maxBatchSize(): number {
+    return MAX_CHUNK;
+  }
+
+  /**
+   * Hands one task, or one `map` chunk, to Redis as a job (batched with the others of this tick
+   * into one `addBulk`).
+   */
   protected override runBatch(batch: readonly RunningTask[], report: BatchReport): Promise<void> {
     const running = batch[0] as RunningTask;
     const task = running.task;
     if (!isTaskRef(task)) return Promise.reject(new TypeError('DistributedExecutor runs task references only'));
+    const chunk = running.inChunk === true ? batch.length : undefined;
+    const reportAll = (value: unknown): void => {
+      for (let index = 0; index < (chunk ?? 1); index++) report(index, true, value);
+    };
     let payload: JobPayload;
     try {
       payload = {
         futures: PAYLOAD_FORMAT,
         module: task.module,
         name: task.name,
-        args: encodeValue(running.args, this.#maxPayloadBytes, `the arguments of task ${task.name}`),
+        ...(chunk === undefined
+          ? { args: encodeValue(running.args, this.#maxPayloadBytes, `the arguments of task ${task.name}`) }
+          : { batch: encodeValue(toTaskBatch(batch), this.#maxPayloadBytes, `the arguments of a map chunk of ${chunk} calls to ${task.name}`) }),
         ...(running.timeout === undefined ? {} : { timeout: running.timeout }),
       };
     } catch (error) {
-      report(0, true, error);
+      reportAll(error);
       return Promise.resolve();
     }
     if (this.#lost !== undefined) {
-      report(0, true, this.#lost);
+      reportAll(this.#lost);
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
@@ -243,7 +265,10 @@ export class DistributedExecutor extends Executor {
         id: `${this.#idBase}-${++this.#sequence}`,
         module: task.module,
         running,
-        settle: (failed, value) => report(0, failed, value),
+        settle:
+          chunk === undefined
+            ? (failed, value) => report(0, failed, value)
+            : (failed, value) => (failed ? reportAll(value) : reportGroup(value as OutcomeGroup, task.module, report)),
         end: resolve,
         payload,
         active: false,
@@ -334,11 +359,13 @@ export class DistributedExecutor extends Executor {
     if (this.#inFlight.get(record.id) !== record) return;
     this.#inFlight.delete(record.id);
     record.unwatch();
+    let settling: Promise<void> | void = undefined;
     if (!record.revoked) {
       if (!record.active && record.running !== undefined) record.running.claimed?.();
-      record.settle(failed, value);
+      settling = record.settle(failed, value);
     }
-    record.end();
+    if (settling === undefined) record.end();
+    else void settling.then(record.end, record.end);
     if (this.#inFlight.size === 0 && this.#checker !== undefined) {
       clearInterval(this.#checker);
       this.#checker = undefined;
@@ -523,6 +550,27 @@ export class DistributedExecutor extends Executor {
   override toString(): string {
     return super.toString().replace('DistributedExecutor(', `DistributedExecutor(queue=${this.queueName}, `);
   }
+}
+
+/** The most calls one `map` chunk (one job) may hold. */
+const MAX_CHUNK = 10_000;
+
+/**
+ * Reports the outcomes of a chunk's calls, in order; errors come back as their classes (which
+ * may mean importing the task module once, hence a promise then).
+ */
+function reportGroup(group: OutcomeGroup, module: string, report: BatchReport): Promise<void> | void {
+  const pending: Promise<void>[] = [];
+  forEachOutcome(group, (index, ok, value) => {
+    if (ok) {
+      report(index, false, value);
+      return;
+    }
+    const settlement = fromTaskOutcome([false, value as SerializedError], module);
+    if ('then' in settlement) pending.push(settlement.then(({ value: error }) => report(index, true, error)));
+    else report(index, true, settlement.value);
+  });
+  if (pending.length > 0) return Promise.all(pending).then(() => undefined);
 }
 
 /** BullMQ's `backoff` from ours. */

@@ -2,7 +2,22 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AsyncExecutor } from '@futures/async';
-import { TaskTimeoutError, typeScriptImports, durationOption, integerOption, limitOption, optionsObject, rejectUnknownOptions, serializeError, taskRef, type Executor } from '@futures/core';
+import {
+  TaskTimeoutError,
+  batchLength,
+  durationOption,
+  groupOutcomes,
+  integerOption,
+  limitOption,
+  optionsObject,
+  rejectUnknownOptions,
+  serializeError,
+  taskRef,
+  typeScriptImports,
+  type Executor,
+  type TaskBatch,
+  type TaskOutcome,
+} from '@futures/core';
 import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_MAX_PAYLOAD_BYTES, decodeValue, encodeValue, readPayload } from './codec.js';
@@ -152,16 +167,44 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
         throw new UnrecoverableError(stop.reason);
       }
       const payload = readPayload(job.data, job.id);
-      const args = decodeValue(payload.args, `the arguments of job ${job.id}`);
-      if (!Array.isArray(args)) throw new InvalidPayloadError(`the arguments of job ${job.id} are not a list`);
       const module = moduleOf(payload.module);
       await prepareImport(module);
       const ref = taskRef(module, payload.name);
+      if (payload.batch !== undefined) return await runChunk(job, payload.batch, signal);
+      const args = decodeValue(payload.args, `the arguments of job ${job.id}`);
+      if (!Array.isArray(args)) throw new InvalidPayloadError(`the arguments of job ${job.id} are not a list`);
       const value: unknown = await executor.submitWith({ signal, timeout: payload.timeout }, ref, ...(args as unknown[]));
       return encodeValue(value, maxPayloadBytes, `the result of task ${payload.name} (job ${job.id})`);
     } catch (error) {
       throw await failure(job, error, signal);
     }
+  };
+
+  /**
+   * Runs the calls of a `map` chunk (a `TaskBatch`) on the executor, side by side as it has
+   * room, and returns every call's outcome as one `OutcomeGroup`: a call that fails fails only
+   * its own place. Stopped as a whole by `signal`.
+   */
+  const runChunk = async (job: Job, encoded: string, signal: AbortSignal | undefined): Promise<string> => {
+    const batch = decodeValue(encoded, `the calls of job ${job.id}`) as TaskBatch;
+    if (typeof batch !== 'object' || batch === null || !Array.isArray(batch.tasks)) throw new InvalidPayloadError(`the calls of job ${job.id} are not a task batch`);
+    const refs = await Promise.all(
+      batch.tasks.map(async ([module, name]) => {
+        const href = moduleOf(module);
+        await prepareImport(href);
+        return taskRef(href, name);
+      }),
+    );
+    const calls = Array.from({ length: batchLength(batch) }, (_, index) => {
+      const ref = refs[batch.which?.[index] ?? 0];
+      if (ref === undefined) throw new InvalidPayloadError(`call ${index} of job ${job.id} names no task`);
+      const args = batch.arg !== undefined ? [batch.arg[index]] : (batch.args?.[index] ?? []);
+      return executor.submitWith({ signal }, ref, ...(args as unknown[]));
+    });
+    const settled = await Promise.allSettled(calls);
+    if (signal?.aborted === true) throw signal.reason;
+    const outcomes = settled.map((outcome): TaskOutcome => (outcome.status === 'fulfilled' ? [true, outcome.value] : [false, serializeError(outcome.reason)]));
+    return encodeValue(groupOutcomes(outcomes), maxPayloadBytes, `the results of a map chunk of ${outcomes.length} calls (job ${job.id})`);
   };
 
   /** Records the task's error in the job (class, stack, fields) and returns what to throw to BullMQ. */

@@ -155,6 +155,25 @@ describe('DistributedExecutor', () => {
     expect(other.stats.submitted).toBe(0); // attached futures are not the executor's tasks
   });
 
+  it('map with chunksize sends each chunk as one job; a failing call fails only its place', async () => {
+    const queue = freshQueue();
+    await using worker = await workerOn(queue);
+    await using executor = executorOn(queue);
+    const squares: number[] = [];
+    for await (const square of executor.map(suiteTasks.square, Array.from({ length: 100 }, (_, i) => i), { chunksize: 25 })) squares.push(square);
+    expect(squares).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
+    expect(await executor.queue.getCompletedCount()).toBe(4); // four jobs, not a hundred
+    expect(worker.executor.stats.completed).toBe(100);
+    const seen: unknown[] = [];
+    const failing = executor.starmap(suiteTasks.failIf, [[1, 3], [2, 3], [3, 3], [4, 3]], { chunksize: 4 });
+    await expect(
+      (async () => {
+        for await (const value of failing) seen.push(value);
+      })(),
+    ).rejects.toThrow(new RangeError('item 3 is bad'));
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('a job that vanished from Redis without an event fails with JobNotFoundError at the next check', async () => {
     const queue = freshQueue();
     await using executor = executorOn(queue, { checkInterval: 200 });
