@@ -22,27 +22,20 @@ export interface Result {
  * Runs `futures ...args`; `onStderr` sees stderr as it comes and may return true to send SIGINT
  * (once); `env` is added to this process's environment.
  */
-export function futures(args: readonly string[], onStderr?: (text: string) => boolean, env?: Readonly<Record<string, string>>): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@futures/source', '--import', 'tsx', 'src/bin.ts', ...args], {
-      cwd: packageDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
-    });
-    let stdout = '';
-    let stderr = '';
+export async function futures(args: readonly string[], onStderr?: (text: string) => boolean, env?: Readonly<Record<string, string>>): Promise<Result> {
+  const cli = startFutures(args, env);
+  if (onStderr !== undefined) {
     let signalled = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!signalled && onStderr?.(stderr)) {
+    // Registered after startFutures' own listener, so cli.stderr() already holds this chunk.
+    cli.child.stderr?.on('data', () => {
+      if (!signalled && onStderr(cli.stderr())) {
         signalled = true;
-        child.kill('SIGINT');
+        cli.child.kill('SIGINT');
       }
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  }
+  const { code, stdout, stderr } = await cli.exited;
+  return { code, stdout, stderr };
 }
 
 /** A `futures` process started by {@link startFutures}, to watch and signal while it runs. */
