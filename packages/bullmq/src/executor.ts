@@ -168,7 +168,8 @@ export class DistributedExecutor extends Executor {
       removeOnComplete: { age: Math.ceil(keep / 1000) },
       removeOnFail: { age: Math.max(Math.ceil(keep / 1000), 86_400) },
     };
-    const connection = connectionOptions(opts.connection, 'new DistributedExecutor()');
+    const timeout = connectionTimeoutOption(opts.connectionTimeout);
+    const connection = connectionOptions(opts.connection, 'new DistributedExecutor()'); // every option is checked before a connection opens
     // Two connections of our own, so that a lost Redis can be let go of at once (BullMQ's own
     // close waits for a Redis that may never come back): one for commands, shared with the
     // queue, and one for reading the events stream (a blocking read). Commands wait through a
@@ -179,7 +180,6 @@ export class DistributedExecutor extends Executor {
     this.#eventsClient.on('error', () => undefined);
     this.queue = new Queue(shared.queue, { connection: this.#client, prefix: shared.prefix });
     this.queue.on('error', () => undefined); // reported through the watched client
-    const timeout = connectionTimeoutOption(opts.connectionTimeout);
     this.#unwatch = watchConnection(
       this.#client,
       timeout,

@@ -216,6 +216,8 @@ describe('DistributedExecutor', () => {
       [() => new DistributedExecutor({ backoff: { type: 'linear', delay: 1 } as never }), /backoff must be/],
       [() => new DistributedExecutor({ maxPayloadBytes: -1 }), /maxPayloadBytes/],
       [() => new DistributedExecutor({ bogus: 1 } as never), /bogus/],
+      [() => new DistributedExecutor({ connectionTimeout: -5 }), /connectionTimeout/],
+      [() => new DistributedExecutor({ keepFinished: 'long' as never }), /keepFinished/],
     ];
     for (const [make, message] of bad) expect(make).toThrow(message);
     await expect(startWorker({ connection: redisUrl(), concurrency: 0 })).rejects.toThrow(/concurrency/);
