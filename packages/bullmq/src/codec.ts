@@ -3,14 +3,19 @@
  *
  * A job's data is JSON, readable in any BullMQ dashboard:
  * `{ futures: 1, module, name, args, timeout? }` (a `map` chunk carries `batch` instead of
- * `args`, see {@link JobPayload}), where `module` and `name` are the task
- * reference and `args` is the argument list serialized with Node's `v8.serialize` (the
- * structured clone algorithm, as for every other @futures backend that copies: Map, Set, Date,
- * BigInt, typed arrays, Buffers, Errors, cycles survive; functions and symbols do not), in
- * base64. A task's result (the job's return value) is the same encoding of the value; a failed
- * task's error travels as @futures/core's `serializeError` data, in the same encoding, in the
- * job's data under `error`. `v8.serialize`'s format is shared by every Node.js release from 20
- * on, so submitters and workers may run different versions.
+ * `args`, see {@link JobPayload}), where `module` and `name` are the task reference and `args`
+ * the argument list, encoded as a string in one of two ways, told apart by the first character:
+ *
+ * - `[`: JSON of `[value]`, when the value is a string, boolean, null, finite number (not -0),
+ *   or an array of those (most argument lists and results);
+ * - otherwise base64 of Node's `v8.serialize(value)`: the structured clone algorithm, as every
+ *   other @futures backend that copies (Map, Set, Date, BigInt, typed arrays, Buffers, Errors and
+ *   cycles survive; functions and symbols do not).
+ *
+ * A task's result (the job's return value) is the same encoding of the value; a failed task's
+ * error travels as @futures/core's `serializeError` data, in the same encoding, in the job's
+ * data under `error`. `v8.serialize`'s format is shared by every Node.js release from 20 on, so
+ * submitters and workers may run different versions.
  */
 import { deserialize, serialize } from 'node:v8';
 import { InvalidPayloadError, PayloadTooLargeError } from './errors.js';
@@ -29,7 +34,7 @@ export interface JobPayload {
   readonly module: string;
   /** The export to call. */
   readonly name: string;
-  /** The arguments: `v8.serialize(args)` in base64 (absent for a `map` chunk). */
+  /** The arguments, encoded as described above (absent for a `map` chunk). */
   readonly args?: string;
   /**
    * A `map` chunk instead of one call: @futures/core's `TaskBatch` (each call's arguments),
@@ -45,6 +50,12 @@ export interface JobPayload {
 
 /** Encodes `value` (arguments or a result) for Redis; refuses what cannot be copied or is too large. */
 export function encodeValue(value: unknown, limit: number, what: string): string {
+  if (isPlain(value)) {
+    // The common case (numbers, strings, a list of them): JSON, cheaper on both sides and
+    // readable in a dashboard. `[value]`: it starts with `[`, which base64 never does.
+    const text = JSON.stringify([value]);
+    if (text.length * 3 <= limit || Buffer.byteLength(text) <= limit) return text;
+  }
   let bytes: Buffer;
   try {
     bytes = serialize(value);
@@ -65,11 +76,34 @@ export function encodeValue(value: unknown, limit: number, what: string): string
 
 /** Decodes what {@link encodeValue} wrote. */
 export function decodeValue(encoded: unknown, what: string): unknown {
-  if (typeof encoded !== 'string') throw new InvalidPayloadError(`${what} is not a @futures payload (expected a base64 string, got ${typeof encoded})`);
+  if (typeof encoded !== 'string') throw new InvalidPayloadError(`${what} is not a @futures payload (expected a string, got ${typeof encoded})`);
   try {
+    if (encoded.charCodeAt(0) === 91 /* [ */) return (JSON.parse(encoded) as unknown[])[0];
     return deserialize(Buffer.from(encoded, 'base64'));
   } catch (error) {
     throw new InvalidPayloadError(`${what} could not be deserialized: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
+/**
+ * True for values JSON carries exactly: a string, a boolean, null, a finite number other than
+ * -0, or an array of those (an argument list). Anything else goes through `v8.serialize`.
+ */
+function isPlain(value: unknown): boolean {
+  if (!Array.isArray(value)) return isPlainPrimitive(value);
+  for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainPrimitive(value[i])) return false; // holes too
+  return true;
+}
+
+function isPlainPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
   }
 }
 

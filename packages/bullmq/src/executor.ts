@@ -81,6 +81,8 @@ interface InFlight {
   payload: JobPayload | undefined;
   /** A worker took it. */
   active: boolean;
+  /** Added to Redis, not taken by a worker yet (counted in `#waitingInRedis`). */
+  waiting: boolean;
   /** `cancel()` took it back: its outcome is not reported. */
   revoked: boolean;
   /** When the last event about it arrived (`performance.now()`). */
@@ -135,6 +137,9 @@ export class DistributedExecutor extends Executor {
   readonly #attached = new Set<Future>();
   #toAdd: InFlight[] = [];
   #flushScheduled = false;
+  #flushTimer: NodeJS.Timeout | undefined;
+  /** This executor's jobs added to Redis that no worker has taken yet. */
+  #waitingInRedis = 0;
   #events: QueueEvents | undefined;
   readonly #ready: Promise<void>;
   #lost: RedisUnavailableError | undefined;
@@ -272,6 +277,7 @@ export class DistributedExecutor extends Executor {
         end: resolve,
         payload,
         active: false,
+        waiting: false,
         revoked: false,
         news: performance.now(),
         unwatch: () => undefined,
@@ -287,21 +293,40 @@ export class DistributedExecutor extends Executor {
       this.#jobIds.set(running.future, record.id);
       this.#byTask.set(running, record);
       this.#toAdd.push(record);
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(this.#flush);
-      }
+      this.#scheduleFlush();
     });
+  }
+
+  /**
+   * Adds what was handed over at the end of this turn of the event loop, or, while plenty of
+   * this executor's jobs still wait in Redis for a worker, a little later in batches of
+   * {@link FLUSH_BATCH}: in steady state each finished task hands one over, and one `addBulk`
+   * per task would cost Redis and this process more than the job itself.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#toAdd.length === 0) return;
+    if (this.#toAdd.length >= FLUSH_BATCH || this.#waitingInRedis < FLUSH_BATCH) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flush);
+    } else {
+      this.#flushTimer ??= setTimeout(this.#flush, FLUSH_DELAY_MS);
+    }
   }
 
   /** Adds the tasks handed over since the last flush, in one round trip. */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     const records = this.#toAdd.filter((record) => !record.revoked);
     this.#toAdd = [];
     if (records.length === 0) return;
     const jobs = records.map((record) => ({ name: record.payload?.name ?? 'task', data: record.payload, opts: { ...this.#jobOptions, jobId: record.id } }));
-    for (const record of records) record.payload = undefined;
+    for (const record of records) {
+      record.payload = undefined;
+      record.waiting = true;
+    }
+    this.#waitingInRedis += records.length;
     this.#ready
       .then(() => this.queue.addBulk(jobs))
       .catch((error: unknown) => {
@@ -358,6 +383,7 @@ export class DistributedExecutor extends Executor {
   #finish(record: InFlight, failed: boolean, value: unknown): void {
     if (this.#inFlight.get(record.id) !== record) return;
     this.#inFlight.delete(record.id);
+    this.#taken(record);
     record.unwatch();
     let settling: Promise<void> | void = undefined;
     if (!record.revoked) {
@@ -372,11 +398,24 @@ export class DistributedExecutor extends Executor {
     }
   }
 
+  /** A job no longer waits in Redis (a worker took it, or it ended): hands more over if few wait. */
+  #taken(record: InFlight): void {
+    if (!record.waiting) return;
+    record.waiting = false;
+    this.#waitingInRedis--;
+    if (this.#waitingInRedis < FLUSH_BATCH && this.#flushTimer !== undefined) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      this.#scheduleFlush();
+    }
+  }
+
   #activated(jobId: string): void {
     const record = this.#inFlight.get(jobId);
     if (record === undefined || record.active) return;
     record.news = performance.now();
     record.active = true;
+    this.#taken(record);
     if (!record.revoked) record.running?.claimed?.();
   }
 
@@ -495,6 +534,7 @@ export class DistributedExecutor extends Executor {
       end: () => undefined,
       payload: undefined,
       active: false,
+      waiting: false,
       revoked: false,
       news: performance.now(),
       unwatch: () => undefined,
@@ -531,6 +571,7 @@ export class DistributedExecutor extends Executor {
   }
 
   protected override async release(): Promise<void> {
+    clearTimeout(this.#flushTimer);
     await Promise.all([...this.#attached].map((future) => future.exception().catch(() => undefined)));
     clearInterval(this.#checker);
     this.#unwatch();
@@ -551,6 +592,11 @@ export class DistributedExecutor extends Executor {
     return super.toString().replace('DistributedExecutor(', `DistributedExecutor(queue=${this.queueName}, `);
   }
 }
+
+/** While this many of an executor's jobs wait in Redis, new ones are added in batches of this size... */
+const FLUSH_BATCH = 64;
+/** ...or after this many ms, whichever comes first. */
+const FLUSH_DELAY_MS = 10;
 
 /** The most calls one `map` chunk (one job) may hold. */
 const MAX_CHUNK = 10_000;

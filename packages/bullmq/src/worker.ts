@@ -17,6 +17,7 @@ import {
   type Executor,
   type TaskBatch,
   type TaskOutcome,
+  type TaskRef,
 } from '@futures/core';
 import { UnrecoverableError, Worker, type Job, type RedisOptions as BullRedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -149,6 +150,18 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
   const connection = connectionOptions(opts.connection, where);
   const executor = opts.executor ?? new AsyncExecutor({ maxWorkers: concurrency });
 
+  /** Task references made so far, by module URL and export (a job names its task as text). */
+  const refs = new Map<string, TaskRef>();
+  const refFor = (module: string, name: string): TaskRef => {
+    const key = `${module}#${name}`;
+    let ref = refs.get(key);
+    if (ref === undefined) {
+      if (refs.size >= 1_000) refs.clear(); // jobs name tasks as text: keep the cache bounded
+      refs.set(key, (ref = taskRef(module, name)));
+    }
+    return ref;
+  };
+
   /** Where the module of a job is here, or a refusal. */
   const moduleOf = (module: string): string => {
     const mapped = opts.resolveModule === undefined ? module : opts.resolveModule(module);
@@ -169,11 +182,11 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
       const payload = readPayload(job.data, job.id);
       const module = moduleOf(payload.module);
       await prepareImport(module);
-      const ref = taskRef(module, payload.name);
+      const ref = refFor(module, payload.name);
       if (payload.batch !== undefined) return await runChunk(job, payload.batch, signal);
       const args = decodeValue(payload.args, `the arguments of job ${job.id}`);
       if (!Array.isArray(args)) throw new InvalidPayloadError(`the arguments of job ${job.id} are not a list`);
-      const value: unknown = await executor.submitWith({ signal, timeout: payload.timeout }, ref, ...(args as unknown[]));
+      const value: unknown = await executor.submitWith(payload.timeout === undefined ? { signal } : { signal, timeout: payload.timeout }, ref, ...(args as unknown[]));
       return encodeValue(value, maxPayloadBytes, `the result of task ${payload.name} (job ${job.id})`);
     } catch (error) {
       throw await failure(job, error, signal);
@@ -192,7 +205,7 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
       batch.tasks.map(async ([module, name]) => {
         const href = moduleOf(module);
         await prepareImport(href);
-        return taskRef(href, name);
+        return refFor(href, name);
       }),
     );
     const calls = Array.from({ length: batchLength(batch) }, (_, index) => {
