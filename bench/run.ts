@@ -9,12 +9,13 @@ import { thumbnailScenarios } from './thumbnails/index.js';
 import { scrapeScenarios } from './scrape/index.js';
 import { processScenarios } from './processes/index.js';
 import { s3Scenarios } from './s3/index.js';
+import { distributedScenarios } from './distributed/index.js';
 import { formatDuration } from './lib/format.js';
 import { formatLoad, formatMachineInfo } from './lib/machine.js';
 import type { BenchContext, Scenario } from './lib/scenario.js';
 
 /** Every scenario, in the order they run. Later benches (processes, recipes) add theirs here. */
-const scenarios: readonly Scenario[] = [...asyncScenarios, ...threadScenarios, ...thumbnailScenarios, ...scrapeScenarios, ...processScenarios, ...s3Scenarios];
+const scenarios: readonly Scenario[] = [...asyncScenarios, ...threadScenarios, ...thumbnailScenarios, ...scrapeScenarios, ...processScenarios, ...s3Scenarios, ...distributedScenarios];
 
 const HELP = `Usage: tsx --expose-gc run.ts [options]
 
