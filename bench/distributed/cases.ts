@@ -22,7 +22,6 @@ import { defineTasks } from '@futures/core';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { submitAllThenAll } from '../lib/drivers.js';
-
 import { CHUNK, CONCURRENCY, DEFAULT_MAX_WORKERS, MAP_CHUNK, REDIS_URL_ENV, WORKER_COUNTS } from './common.js';
 
 /** One row: a library (or a setting of ours) with a number of worker processes. */
