@@ -58,7 +58,7 @@ describe('faults', () => {
     const settled: string[] = [];
     future.addDoneCallback((done) => settled.push(done.state));
     await until(() => future.running(), 10_000, 'the job to start');
-    await until(() => workers.some((worker) => worker.lines.some((line) => 'active' in line)), 5_000, 'a worker to report the job');
+    await until(() => workers.some((worker) => worker.lines.some((line) => 'active' in line)), 15_000, 'a worker to report the job');
     const [doomed, survivor] = workers[0]?.lines.some((line) => 'active' in line) ? workers : [...workers].reverse();
     if (doomed === undefined || survivor === undefined) throw new Error('two workers expected');
     const doomedPid = doomed.process.pid;
