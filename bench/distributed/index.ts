@@ -136,7 +136,7 @@ export const distributedScenario: Scenario = {
           `@futures/bullmq: DistributedExecutor({ maxWorkers }) here, executor.submit(tasks.work, i) ×N, then Promise.all; startWorker({ concurrency: ${CONCURRENCY} }) in each worker`,
           `process (tasks on its default AsyncExecutor). maxWorkers ${DEFAULT_MAX_WORKERS} is its default (at most ${DEFAULT_MAX_WORKERS} tasks in Redis at once, the others wait here).`,
           `The "map, chunksize ${MAP_CHUNK}" row: executor.map(tasks.work, 0..N-1, { chunksize: ${MAP_CHUNK} }), each chunk of ${MAP_CHUNK} calls one job (what to use for tasks this small).`,
-          'Its jobs carry v8-serialized, base64 arguments and results and stay in Redis for an hour (keepFinished).',
+          'Its jobs carry their plain arguments and results as JSON (other values v8-serialized, base64) and stay in Redis for an hour (keepFinished).',
           `BullMQ direct: Queue.addBulk of { n: i } in chunks of ${CHUNK} (removeOnComplete: true), a BullMQ Worker({ concurrency: ${CONCURRENCY} }) per worker process whose processor`,
           "returns work(job.data.n), and each job's result from QueueEvents' 'completed' event, matched by job id.",
           '"vs BullMQ direct, same workers": the row\'s rate over the BullMQ direct row\'s with as many worker processes (the target is ≥ 0.90×).',
