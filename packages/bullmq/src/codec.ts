@@ -2,7 +2,7 @@
  * How tasks and their outcomes travel through Redis: the documented serialization.
  *
  * A job's data is JSON, readable in any BullMQ dashboard:
- * `{ futures: 1, module, name, args, timeout? }` (a `map` chunk carries `batch` instead of
+ * `{ futures: 1, module, name, args, timeout?, stoppable? }` (a `map` chunk carries `batch` instead of
  * `args`, see {@link JobPayload}), where `module` and `name` are the task reference and `args`
  * the argument list, encoded as a string in one of two ways, told apart by the first character:
  *
@@ -44,6 +44,12 @@ export interface JobPayload {
   readonly batch?: string;
   /** The task's time limit in ms, which the worker enforces too. */
   readonly timeout?: number;
+  /**
+   * `true` when the submitter may ask for the task to be stopped while it runs (it has a
+   * signal or a timeout): the worker then runs it with an `AbortSignal` of its own. Other tasks
+   * run without one (an `AbortSignal` per job is a large part of a small job's cost on Node 20).
+   */
+  readonly stoppable?: true;
   /** Written by the worker when the task failed: `serializeError(error)`, encoded as `args` is. */
   readonly error?: string;
 }

@@ -256,6 +256,7 @@ export class DistributedExecutor extends Executor {
           ? { args: encodeValue(running.args, this.#maxPayloadBytes, `the arguments of task ${task.name}`) }
           : { batch: encodeValue(toTaskBatch(batch), this.#maxPayloadBytes, `the arguments of a map chunk of ${chunk} calls to ${task.name}`) }),
         ...(running.timeout === undefined ? {} : { timeout: running.timeout }),
+        ...(running.stoppable ? { stoppable: true } : {}),
       };
     } catch (error) {
       reportAll(error);

@@ -44,6 +44,7 @@ describe('DistributedExecutor', () => {
     const job = await executor.queue.getJob(id);
     expect(job?.failedReason).toBe('Error: enough');
     expect(job?.attemptsMade).toBe(1);
+    expect(job?.data).toMatchObject({ stoppable: true }); // the worker ran it with a signal
     expect(worker.executor.stats.running).toBe(0);
   });
 
@@ -209,6 +210,34 @@ describe('DistributedExecutor', () => {
       expect(executor.stats).toMatchObject({ completed: 1, failed: 0 });
     } finally {
       fixtures.release('forced');
+    }
+  });
+
+  it('close({ force: true }) tells tasks submitted with a signal to stop; one submitted without runs on, unwatched', async () => {
+    const queue = freshQueue();
+    const options = { lockDuration: 500, stalledInterval: 250 };
+    const first = await workerOn(queue, options);
+    await using executor = executorOn(queue);
+    const fixtures = await import('./fixtures/tasks.ts');
+    const controller = new AbortController();
+    const stoppable = executor.submitWith({ signal: controller.signal }, tasks.waitForStop, 'forced-stoppable');
+    const plain = executor.submit(tasks.holdFirst, 'forced-plain');
+    try {
+      await until(() => stoppable.running() && plain.running(), 15_000, 'both tasks to start');
+      const [stoppableJob, plainJob] = await Promise.all([stoppable, plain].map((future) => executor.queue.getJob(executor.jobId(future) as string)));
+      expect(stoppableJob?.data).toMatchObject({ stoppable: true });
+      expect(plainJob?.data).not.toHaveProperty('stoppable'); // no AbortSignal for it on the worker
+      await first.close({ force: true });
+      await until(() => fixtures.stopped.has('forced-stoppable'), 15_000, 'the task with a signal to stop');
+      expect(fixtures.stopped.get('forced-stoppable')).toMatch(/is closing/);
+      expect(first.executor.stats.running).toBe(1); // the other one runs on
+      // Both jobs were abandoned, not failed: another worker takes them up.
+      await using _second = await workerOn(queue, options);
+      expect(await plain.result({ timeout: 15_000 })).toBe(process.pid);
+      controller.abort(new Error('enough'));
+      expect(await stoppable.exception()).toMatchObject({ message: 'enough' });
+    } finally {
+      fixtures.release('forced-plain');
     }
   });
 
