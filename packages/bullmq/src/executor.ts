@@ -491,8 +491,8 @@ export class DistributedExecutor extends Executor {
         return { failed: true, value: error };
       }
     }
-    const payload = job.data as Partial<JobPayload>;
-    return { failed: true, value: await jobFailure(job, job.failedReason, module ?? payload.module ?? '', jobId) };
+    // jobFailure falls back to the module named in the job's data (an attached job's module is not known here).
+    return { failed: true, value: await jobFailure(job, job.failedReason, module ?? '', jobId) };
   }
 
   /**

@@ -191,13 +191,9 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
         throw new UnrecoverableError(stop.reason);
       }
       const payload = readPayload(job.data, job.id);
-      if (payload.stoppable === true) {
-        const controller = new AbortController();
-        signal = controller.signal;
-        running.set(id, controller);
-      } else {
-        running.set(id, undefined);
-      }
+      const controller = payload.stoppable === true ? new AbortController() : undefined;
+      signal = controller?.signal;
+      running.set(id, controller);
       const module = moduleOf(payload.module);
       const loading = prepareImport(module); // a promise only while a TypeScript loader registers
       if (loading !== undefined) await loading;
