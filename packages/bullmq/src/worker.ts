@@ -96,10 +96,12 @@ export interface DistributedWorker extends AsyncDisposable {
    */
   readonly closed: Promise<void>;
   /**
-   * Stops taking jobs, waits for the running ones to finish and shuts the executor down. With
+   * Stops taking jobs, waits for the running ones to finish and shuts the executor down; while it
+   * waits, their submitters can still stop them (an abort or a timeout reaches them). With
    * `force`, running jobs are abandoned instead: nothing is stored, BullMQ gives the jobs to
    * another worker once their locks expire, and the tasks of jobs submitted with a signal or a
-   * timeout are told to stop (cooperative tasks do); other tasks run on, unwatched.
+   * timeout are told to stop (cooperative tasks do); other tasks run on, unwatched. The first
+   * call decides: a forced close after a `close()` still waiting does not hurry it.
    */
   close(options?: { readonly force?: boolean }): Promise<void>;
 }
@@ -319,13 +321,19 @@ export async function startWorker(options?: WorkerOptions): Promise<DistributedW
         abandoning = true;
         for (const controller of running.values()) controller?.abort(`worker ${name} is closing`);
       }
-      subscriber.disconnect();
-      // With Redis gone, BullMQ's close would wait for it: let it go without waiting.
-      if (error === undefined) await bull.close(force).catch(() => undefined);
-      else void bull.close(true).catch(() => undefined);
-      // Forced, or Redis is gone: running tasks are abandoned (their outcomes could not be
-      // stored; their jobs go to another worker once their locks expire), so not waited for.
-      await executor.shutdown({ cancelFutures: true, wait: !force && error === undefined });
+      // Abandoning: stop requests no longer matter. Draining: the running jobs can still be told
+      // to stop (their submitters may abort meanwhile), so the subscriber stays until they end.
+      if (abandoning) subscriber.disconnect();
+      try {
+        // With Redis gone, BullMQ's close would wait for it: let it go without waiting.
+        if (error === undefined) await bull.close(force).catch(() => undefined);
+        else void bull.close(true).catch(() => undefined);
+        // Forced, or Redis is gone: running tasks are abandoned (their outcomes could not be
+        // stored; their jobs go to another worker once their locks expire), so not waited for.
+        await executor.shutdown({ cancelFutures: true, wait: !abandoning });
+      } finally {
+        subscriber.disconnect();
+      }
     })().finally(() => settleClosed(error));
     return closing;
   };
