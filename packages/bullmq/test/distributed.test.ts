@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { DistributedExecutor, InvalidPayloadError, JobNotFoundError, PayloadTooLargeError, TaskNotAllowedError, startWorker } from '../src/index.ts';
 import { executorOn, freshQueue, redisUrl, until, workerOn } from './helpers.ts';
 import type * as Tasks from './fixtures/tasks.ts';
+// Imported here, before any worker of this process imports it by URL, so both see one instance
+// (a worker that imports it first gets its own copy under vitest, and these maps would stay empty).
+import { release, stopped } from './fixtures/tasks.ts';
 
 const tasksUrl = new URL('./fixtures/tasks.ts', import.meta.url);
 const tasks = defineTasks<typeof Tasks>(tasksUrl);
@@ -55,7 +58,6 @@ describe('DistributedExecutor', () => {
     const future = executor.submitWith({ timeout: 150 }, tasks.waitForStop, 'time-me');
     const error = await future.exception();
     expect(error).toBeInstanceOf(TaskTimeoutError);
-    const { stopped } = await import('./fixtures/tasks.ts');
     await until(() => stopped.has('time-me'), 15_000, 'the worker to stop the task');
     expect(worker.executor.stats.running).toBe(0);
   });
@@ -199,8 +201,7 @@ describe('DistributedExecutor', () => {
     const first = await workerOn(queue, { lockDuration: 500, stalledInterval: 250 });
     await using executor = executorOn(queue);
     const future = executor.submit(tasks.holdFirst, 'forced');
-    await until(() => future.running(), 15_000, 'the task to start');
-    const fixtures = await import('./fixtures/tasks.ts');
+    await until(() => first.executor.stats.running === 1, 15_000, 'the task to start on the worker');
     try {
       // The task ignores its signal and never ends by itself: a close that waited for it would not return.
       await first.close({ force: true });
@@ -209,7 +210,7 @@ describe('DistributedExecutor', () => {
       expect(await future.result({ timeout: 15_000 })).toBe(process.pid);
       expect(executor.stats).toMatchObject({ completed: 1, failed: 0 });
     } finally {
-      fixtures.release('forced');
+      release('forced');
     }
   });
 
@@ -218,18 +219,18 @@ describe('DistributedExecutor', () => {
     const options = { lockDuration: 500, stalledInterval: 250 };
     const first = await workerOn(queue, options);
     await using executor = executorOn(queue);
-    const fixtures = await import('./fixtures/tasks.ts');
     const controller = new AbortController();
     const stoppable = executor.submitWith({ signal: controller.signal }, tasks.waitForStop, 'forced-stoppable');
     const plain = executor.submit(tasks.holdFirst, 'forced-plain');
     try {
-      await until(() => stoppable.running() && plain.running(), 15_000, 'both tasks to start');
+      // The submitter hears that a job started when BullMQ takes it, a little before the task runs.
+      await until(() => first.executor.stats.running === 2, 15_000, 'both tasks to start on the worker');
       const [stoppableJob, plainJob] = await Promise.all([stoppable, plain].map((future) => executor.queue.getJob(executor.jobId(future) as string)));
       expect(stoppableJob?.data).toMatchObject({ stoppable: true });
       expect(plainJob?.data).not.toHaveProperty('stoppable'); // no AbortSignal for it on the worker
       await first.close({ force: true });
-      await until(() => fixtures.stopped.has('forced-stoppable'), 15_000, 'the task with a signal to stop');
-      expect(fixtures.stopped.get('forced-stoppable')).toMatch(/is closing/);
+      await until(() => stopped.has('forced-stoppable'), 15_000, 'the task with a signal to stop');
+      expect(stopped.get('forced-stoppable')).toMatch(/is closing/);
       expect(first.executor.stats.running).toBe(1); // the other one runs on
       // Both jobs were abandoned, not failed: another worker takes them up.
       await using _second = await workerOn(queue, options);
@@ -237,8 +238,28 @@ describe('DistributedExecutor', () => {
       controller.abort(new Error('enough'));
       expect(await stoppable.exception()).toMatchObject({ message: 'enough' });
     } finally {
-      fixtures.release('forced-plain');
+      release('forced-plain');
     }
+  });
+
+  it('close() waits for the running jobs and still passes on stop requests for them meanwhile', async () => {
+    const queue = freshQueue();
+    const worker = await workerOn(queue);
+    await using executor = executorOn(queue);
+    const controller = new AbortController();
+    const future = executor.submitWith({ signal: controller.signal }, tasks.waitForStop, 'drain-stop');
+    await until(() => future.running() && worker.executor.stats.running === 1, 15_000, 'the task to start on the worker');
+    let closed = false;
+    const closing = worker.close().then(() => (closed = true));
+    controller.abort(new Error('stop while draining'));
+    expect(await future.exception()).toMatchObject({ message: 'stop while draining' });
+    // The worker took no new job but heard the request: its task stopped, so the close ends.
+    await until(() => closed, 15_000, 'the worker to close');
+    await closing;
+    expect(stopped.get('drain-stop')).toMatch(/stop while draining/);
+    const id = executor.jobId(future) as string;
+    await until(async () => (await executor.queue.getJobState(id)) === 'failed', 15_000, 'the job to fail');
+    expect((await executor.queue.getJob(id))?.failedReason).toBe('Error: stop while draining');
   });
 
   it('refuses bad options with errors that name them', async () => {
