@@ -24,6 +24,18 @@ const excerpt = (message, lines = 3) =>
     .map((line) => `      ${line}`)
     .join('\n');
 
+/**
+ * What a failed test's report says went wrong. vitest's JSON report keeps only the stack of a
+ * test that ran past its timeout (`Error: STACK_TRACE_ERROR`, its message lost): that is said
+ * in words, with where the test is defined.
+ */
+const failureOf = (test) => {
+  const message = String(test.failureMessages?.[0] ?? '');
+  if (!message.startsWith('Error: STACK_TRACE_ERROR')) return excerpt(message);
+  const where = message.split('\n').find((line) => /\.(test|spec)\.[cm]?[jt]sx?:\d+/.test(line) && !line.includes('node_modules'));
+  return excerpt([`ran past its test timeout (${Math.round(test.duration ?? 0)} ms): it never settled`, where?.trim()].filter(Boolean).join('\n'));
+};
+
 const failures = [];
 console.log('\n==> test summary');
 for (const file of files) {
@@ -34,7 +46,7 @@ for (const file of files) {
   for (const result of report.testResults ?? []) {
     const where = `${run} ${basename(result.name)}`;
     for (const test of result.assertionResults ?? []) {
-      if (test.status === 'failed') failures.push(`${where}: ${test.fullName}\n${excerpt(test.failureMessages?.[0] ?? '')}`);
+      if (test.status === 'failed') failures.push(`${where}: ${test.fullName}\n${failureOf(test)}`);
     }
     // A file that failed outside its tests (it did not load, or a hook threw) counts as one failure.
     if (result.status === 'failed' && !(result.assertionResults ?? []).some((test) => test.status === 'failed')) {
