@@ -242,7 +242,7 @@ describe('DistributedExecutor', () => {
     }
   });
 
-  it('close() waits for the running jobs and still passes on stop requests for them meanwhile', async () => {
+  it('while close() waits for its running jobs, their submitters can still stop them', async () => {
     const queue = freshQueue();
     const worker = await workerOn(queue);
     await using executor = executorOn(queue);
@@ -253,7 +253,7 @@ describe('DistributedExecutor', () => {
     const closing = worker.close().then(() => (closed = true));
     controller.abort(new Error('stop while draining'));
     expect(await future.exception()).toMatchObject({ message: 'stop while draining' });
-    // The worker took no new job but heard the request: its task stopped, so the close ends.
+    // The task ends only when told to stop: a worker that no longer heard requests would never close.
     await until(() => closed, 15_000, 'the worker to close');
     await closing;
     expect(stopped.get('drain-stop')).toMatch(/stop while draining/);
