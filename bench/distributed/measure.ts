@@ -4,7 +4,7 @@
  * processes and redis-server. On this 2-core VM other load changes the wall time a lot; the CPU
  * time per task moves much less, so it is reported next to the rate.
  */
-import { readFileSync } from 'node:fs';
+import { processCpuSeconds } from '../lib/cpu.js';
 import { collectGarbage } from '../lib/gc.js';
 import { WARMUP_BUDGET_MS } from '../lib/throughput.js';
 import { distributedCases } from './cases.js';
@@ -36,19 +36,8 @@ export interface MeasureOptions {
   readonly warmup: number;
 }
 
-/** USER_HZ: the unit of /proc/<pid>/stat times. */
-const TICKS_PER_SECOND = 100;
-
-/** utime + stime of a whole process (all threads) in µs, from /proc; NaN when it cannot be read. */
-function processCpuMicros(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** utime + stime of a whole process (all threads) in µs; NaN when it cannot be read. */
+const processCpuMicros = (pid: number): number => (processCpuSeconds(pid) ?? Number.NaN) * 1e6;
 
 function ownCpuMicros(): number {
   const { user, system } = process.cpuUsage();

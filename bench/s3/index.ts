@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { remove } from '@futures/s3';
+import { processCpuSeconds } from '../lib/cpu.js';
 import { formatDuration, formatRatio } from '../lib/format.js';
 import { formatLoad } from '../lib/machine.js';
 import type { BenchContext, Scenario } from '../lib/scenario.js';
 import { median } from '../lib/stats.js';
 import { printTable } from '../lib/table.js';
 import { casesFor, rcloneAvailable, socketWarnings, type CaseContext, type S3Case } from './cases.js';
-import { collectGarbage, connection, ensureServer, external, processCpuSeconds, serverCpuSeconds, stopServer } from './server.js';
+import { collectGarbage, connection, ensureServer, external, serverCpuSeconds, stopServer } from './server.js';
 import { MiB, bigFiles, checkComplete, listDirectory, listPrefix, sampleOf, smallFiles, type Workload } from './workload.js';
 
 /** One timed direction of one run. */

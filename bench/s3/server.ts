@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processCpuSeconds } from '../lib/cpu.js';
 
 // The SDK warns once per process, on Node.js 20, that its releases from 2027 need Node.js 22: not news for a table.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -93,22 +94,6 @@ export async function ensureServer(): Promise<{ started: boolean }> {
 export async function stopServer(): Promise<void> {
   const stop = await runCommand('bash', [SCRIPT, 'stop']);
   if (stop.code !== 0) console.error(`scripts/s3-server.sh stop exited with ${stop.code}:\n${tail(stop.stderr)}`);
-}
-
-/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-/** utime + stime of a process from /proc, in seconds; undefined when it cannot be read. */
-export function processCpuSeconds(pid: number | 'self', includeChildren = false): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14–17 of proc(5) (utime, stime, cutime, cstime) are 11–14 after the state (field 3).
-    const ticks = fields.slice(11, includeChildren ? 15 : 13).reduce((sum, value) => sum + Number(value), 0);
-    return ticks / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
 }
 
 /** CPU seconds used so far by radosgw and ceph-osd (our cluster only; undefined elsewhere). */
